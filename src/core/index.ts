@@ -1,0 +1,5 @@
+export * from './backend';
+export * from './errors';
+export * from './files';
+export * from './progress';
+export * from './random';

@@ -1,0 +1,2 @@
+// Public API of syngan, for notebooks (`import * as sg from "../dist/src"`) and other programs.
+export * from './core';
