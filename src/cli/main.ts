@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+
+import { parseBackendRequest } from '../core/backend';
+import { formatError, SynganError } from '../core/errors';
+import { synganVersion } from '../core/environment';
+import { formatDoctorReport, runDoctor } from './doctor';
+
+/**
+ * Builds the `syngan` command. Subcommands load their modules lazily, so `syngan --help` and
+ * `syngan doctor` start fast and the backend can be chosen before TensorFlow.js loads.
+ */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('syngan')
+    .description('Train GANs into labelled synthetic image datasets, measure them, and build the report.')
+    .version(synganVersion())
+    .addOption(new Option('--backend <kind>', 'TensorFlow.js backend: auto, gpu, cpu or js (also SYNGAN_BACKEND)').env('SYNGAN_BACKEND'))
+    .option('--threads <n>', 'intra-op threads of the native backend (also SYNGAN_THREADS; default: all CPUs)')
+    .showHelpAfterError()
+    .hook('preAction', (command) => {
+      const options = command.opts<{ backend?: string; threads?: string }>();
+      if (options.backend !== undefined) process.env.SYNGAN_BACKEND = parseBackendRequest(options.backend);
+      if (options.threads !== undefined) process.env.SYNGAN_THREADS = options.threads;
+    });
+
+  program
+    .command('doctor')
+    .description('show the backend, TensorFlow version, threads, Chromium, tslab, JupyterLab and cache folders')
+    .option('--allow-js', 'do not fail when only the pure-JavaScript backend is available')
+    .option('--json', 'print the report as JSON')
+    .action((options: { allowJs?: boolean; json?: boolean }) => {
+      const report = runDoctor({ allowJs: options.allowJs });
+      console.log(options.json ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
+      if (!report.trainingReady || report.checks.some((check) => !check.ok)) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+/** Runs the CLI; user errors print their message and hint, without a stack trace. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    console.error(`syngan: ${formatError(error)}`);
+    process.exitCode = error instanceof SynganError ? error.exitCode : 1;
+  }
+}
+
+if (require.main === module) {
+  void main();
+}
