@@ -36,6 +36,25 @@ export function buildProgram(): Command {
       if (!report.trainingReady || report.checks.some((check) => !check.ok)) process.exitCode = 1;
     });
 
+  program
+    .command('lab')
+    .description('install JupyterLab into .venv (once), register the syngan TypeScript kernel, and start JupyterLab on 127.0.0.1')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
+    .option('--no-start', 'only install JupyterLab and the kernelspec')
+    .action(async (options: { port?: string; start: boolean }) => {
+      const lab = await import('./lab');
+      const paths = lab.labPaths();
+      console.log(lab.ensureJupyterLab(paths));
+      console.log(lab.installKernelSpec(paths));
+      if (!options.start) return;
+      const server = await lab.startJupyterLab(paths, { port: options.port ? Number(options.port) : undefined, quiet: true });
+      console.log(`JupyterLab is running; open this URL (it contains the access token):\n  ${server.url}\nPress Ctrl-C to stop.`);
+      const stop = () => { void server.stop().then(() => process.exit(0)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise<void>((resolve) => server.process.once('exit', () => resolve()));
+    });
+
   return program;
 }
 
