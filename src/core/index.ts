@@ -4,3 +4,4 @@ export * from './files';
 export * from './progress';
 export * from './random';
 export * from './environment';
+export * from './notebook-display';
