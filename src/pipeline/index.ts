@@ -1,0 +1,3 @@
+export * from './dataset-report';
+export * from './profiles';
+export * from './results';
