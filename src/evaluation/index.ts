@@ -1,0 +1,2 @@
+export * from './labelling';
+export * from './train-on-synthetic';
