@@ -37,6 +37,41 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('report')
+    .description('execute every notebook headlessly and write reports/report.html and reports/report.pdf')
+    .addOption(new Option('--profile <name>', 'compute budget passed to the notebooks').choices(['quick', 'standard', 'full']).default('quick'))
+    .option('--force', 'retrain every run instead of reusing the run cache')
+    .option('--verify', 'rerun everything from scratch into a temporary run store and compare every metric with the current report')
+    .option('--tolerance <relative>', 'relative tolerance of --verify', '1e-6')
+    .option('--allow-errors', 'run the remaining notebooks after a failing cell and exit 0')
+    .option('--only <notebooks>', 'comma-separated notebook names or number prefixes, e.g. 01,02')
+    .option('--no-pdf', 'write only the HTML report')
+    .option('--show-code', 'show code cells unfolded in the report')
+    .option('--cell-timeout <seconds>', 'time limit of one cell', '3600')
+    .action(async (options: { profile: string; force?: boolean; verify?: boolean; tolerance: string; allowErrors?: boolean; only?: string; pdf: boolean; showCode?: boolean; cellTimeout: string }) => {
+      const report = await import('./report');
+      const jobOptions = {
+        profile: options.profile,
+        force: options.force,
+        allowErrors: options.allowErrors,
+        only: options.only ? options.only.split(',').map((item) => item.trim()).filter(Boolean) : undefined,
+        pdf: options.pdf,
+        showCode: options.showCode,
+        cellTimeoutS: Number(options.cellTimeout),
+        command: `syngan ${process.argv.slice(2).join(' ')}`,
+      };
+      if (options.verify) {
+        const tolerance = Number(options.tolerance);
+        if (!(tolerance >= 0)) throw new SynganError(`invalid --tolerance "${options.tolerance}"`, { hint: 'pass a non-negative number such as 1e-6' });
+        const verified = await report.runVerifyJob({ ...jobOptions, relativeTolerance: tolerance });
+        if (!verified.ok) process.exitCode = 1;
+        return;
+      }
+      const result = await report.runReportJob(jobOptions);
+      if (!result.ok && !options.allowErrors) process.exitCode = 1;
+    });
+
+  program
     .command('lab')
     .description('install JupyterLab into .venv (once), register the syngan TypeScript kernel, and start JupyterLab on 127.0.0.1')
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
