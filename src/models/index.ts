@@ -1,0 +1,6 @@
+export * from './conv-networks';
+export * from './layers';
+export * from './network';
+export * from './parameters';
+export * from './reference-dcgan';
+export * from './registry';
