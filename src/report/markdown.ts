@@ -17,6 +17,8 @@ export interface MarkdownEnv {
   notebookDir: string;
   /** Attachments of the markdown cell (`![](attachment:NAME)`). */
   attachments?: Record<string, MimeBundle>;
+  /** HTML to insert once, after the next heading (the notebook's details under its title). */
+  afterHeading?: { html: string };
   /** Open links, so that `link_close` knows how `link_open` rendered. */
   linkStack?: (string | null)[];
 }
@@ -58,7 +60,11 @@ export function createMarkdownRenderer(): MarkdownIt {
     return `<h${level} id="${escapeHtml(heading.id)}">${number}`;
   };
 
-  rules.heading_close = (tokens, idx, _options, env: MarkdownEnv) => `</h${shiftedLevel(tokens[idx].tag, env)}>\n`;
+  rules.heading_close = (tokens, idx, _options, env: MarkdownEnv) => {
+    const after = env.afterHeading?.html ?? '';
+    if (env.afterHeading) env.afterHeading.html = '';
+    return `</h${shiftedLevel(tokens[idx].tag, env)}>\n${after}`;
+  };
 
   rules.link_open = (tokens, idx, options, env: MarkdownEnv, self) => {
     const href = tokens[idx].attrGet('href') ?? '';

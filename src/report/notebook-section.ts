@@ -41,7 +41,21 @@ export function renderNotebookSection(
 ): string {
   const notebook = readNotebook(entry.path);
   const notebookDir = path.dirname(path.resolve(entry.path));
-  const headingShift = entry.title ? 1 : 0;
+
+  const cells = notebook.cells.filter((cell) => !cellTags(cell).includes(REMOVE_CELL));
+  const firstSource = cells[0]?.cell_type === 'markdown' ? joinMultiline(cells[0].source) : '';
+  const opensWithHeading = /^\s*#{1,6}\s/.test(firstSource);
+
+  // A leading `# Title` that repeats the given title is dropped. Top-level headings that remain
+  // move one level down, under the given title.
+  const sources = cells.map((cell, cellIndex) => {
+    const source = joinMultiline(cell.source);
+    return cellIndex === 0 && entry.title && cell.cell_type === 'markdown' ? removeRepeatedTitle(source, entry.title) : source;
+  });
+  const hasTopLevelHeading = cells.some(
+    (cell, cellIndex) => cell.cell_type === 'markdown' && md.parse(sources[cellIndex], {}).some((token) => token.type === 'heading_open' && token.tag === 'h1'),
+  );
+  const headingShift = entry.title && hasTopLevelHeading ? 1 : 0;
 
   let html = `<section class="notebook" id="notebook-${index + 1}">\n`;
   if (entry.title) {
@@ -49,34 +63,37 @@ export function renderNotebookSection(
     html += `<h1 id="${escapeHtml(heading.id)}"><span class="section-number">${heading.sectionNumber}</span> ${escapeHtml(entry.title)}</h1>\n`;
   }
 
-  const meta = [`Notebook <code>${escapeHtml(path.basename(entry.path))}</code>`];
-  if (entry.elapsedMs !== undefined) meta.push(`executed in ${escapeHtml(formatDuration(entry.elapsedMs))}`);
-  html += `<p class="notebook-meta">${meta.join(', ')}.</p>\n`;
-
-  if (entry.ok === false) {
-    const where = entry.failedCell === undefined ? '' : ` at cell ${escapeHtml(String(entry.failedCell))}`;
-    html +=
-      `<div class="notebook-failed" role="alert"><strong>Execution failed${where}.</strong> ` +
-      'The error is shown below; cells after it did not run, so their outputs are missing.</div>\n';
+  // The notebook's details go under its title: the given title, else the notebook's own first
+  // heading, else the top of the section.
+  const details = { html: renderNotebookDetails(entry) };
+  if (entry.title || !opensWithHeading) {
+    html += details.html;
+    details.html = '';
   }
 
-  notebook.cells.forEach((cell, cellIndex) => {
+  cells.forEach((cell, cellIndex) => {
     const tags = cellTags(cell);
-    if (tags.includes(REMOVE_CELL)) return;
-    const env: MarkdownEnv = { doc, headingShift, notebookDir, attachments: isObject(cell.attachments) ? cell.attachments : undefined };
+    const env: MarkdownEnv = {
+      doc,
+      headingShift,
+      notebookDir,
+      attachments: isObject(cell.attachments) ? cell.attachments : undefined,
+      afterHeading: details,
+    };
 
     if (cell.cell_type === 'markdown') {
-      html += `<div class="markdown-cell">${md.render(joinMultiline(cell.source), env)}</div>\n`;
+      html += `<div class="markdown-cell">${md.render(sources[cellIndex], env)}</div>\n`;
       return;
     }
     if (cell.cell_type !== 'code') return;
 
-    const failed = entry.ok === false && (entry.failedCell === cellIndex + 1 || (entry.failedCell !== undefined && entry.failedCell === cell.id));
+    const cellNumber = notebook.cells.indexOf(cell) + 1;
+    const failed = entry.ok === false && entry.failedCell !== undefined && (entry.failedCell === cellNumber || entry.failedCell === cell.id);
     html += `<div class="code-cell${failed ? ' cell-failed' : ''}">\n`;
-    const source = joinMultiline(cell.source);
+    const source = sources[cellIndex];
     if (source.trim() && !tags.includes(REMOVE_INPUT)) {
       html +=
-        `<details class="cell-input"${showCode ? ' open' : ''}><summary>Code, cell ${cellIndex + 1}</summary>` +
+        `<details class="cell-input"${showCode ? ' open' : ''}><summary>Code, cell ${cellNumber}</summary>` +
         `<pre class="cell-source"><code>${escapeHtml(source)}</code></pre></details>\n`;
     }
     if (!tags.includes(REMOVE_OUTPUT)) html += renderCellOutputs(cell, md, env);
@@ -85,6 +102,28 @@ export function renderNotebookSection(
 
   html += '</section>\n';
   return html;
+}
+
+/** The line under the notebook's title: file name, run time, and a notice when execution failed. */
+function renderNotebookDetails(entry: NotebookEntry): string {
+  const meta = [`Notebook <code>${escapeHtml(path.basename(entry.path))}</code>`];
+  if (entry.elapsedMs !== undefined) meta.push(`executed in ${escapeHtml(formatDuration(entry.elapsedMs))}`);
+  let html = `<p class="notebook-meta">${meta.join(', ')}.</p>\n`;
+
+  if (entry.ok === false) {
+    const where = entry.failedCell === undefined ? '' : ` at cell ${escapeHtml(String(entry.failedCell))}`;
+    html +=
+      `<div class="notebook-failed" role="alert"><strong>Execution failed${where}.</strong> ` +
+      'The error is shown below; cells after it did not run, so their outputs are missing.</div>\n';
+  }
+  return html;
+}
+
+/** Drops a leading `# Title` line that repeats the section title given by the caller. */
+function removeRepeatedTitle(source: string, title: string): string {
+  const match = /^\s*#\s+(.*?)\s*#*\s*(\n|$)/.exec(source);
+  if (!match || match[1].trim().toLowerCase() !== title.trim().toLowerCase()) return source;
+  return source.slice(match[0].length);
 }
 
 function cellTags(cell: NotebookCell): string[] {
