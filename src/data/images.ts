@@ -51,16 +51,35 @@ function fromRgba(rgba: Uint8Array, pixelCount: number, channels: 1 | 3, hasAlph
   return out;
 }
 
+/** Bit depths the PNG specification allows for each colour type. */
+const PNG_BIT_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+/** Throws unless the IHDR chunk (the first chunk) has a colour type and bit depth pngjs decodes. */
+function checkPngHeader(bytes: Buffer, file: string): void {
+  if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new SynganError(`${file}: unreadable PNG image (the IHDR header chunk is missing)`,
+      { hint: 'the file is corrupt or truncated; export it again or remove it from the folder' });
+  }
+  const bitDepth = bytes[24];
+  const colorType = bytes[25];
+  const allowed = PNG_BIT_DEPTHS[colorType];
+  if (!allowed) {
+    throw new SynganError(`${file}: unreadable PNG image (invalid colour type ${colorType})`,
+      { hint: 'the file is corrupt; export it again or remove it from the folder' });
+  }
+  if (!allowed.includes(bitDepth)) {
+    throw new SynganError(`${file}: unsupported PNG bit depth ${bitDepth} for colour type ${colorType} ` +
+      `(allowed: ${allowed.join(', ')})`, { hint: 'save the image as an 8-bit PNG' });
+  }
+}
+
 function decodePng(bytes: Buffer, file: string): DecodedImage {
+  checkPngHeader(bytes, file);
   let png: ReturnType<typeof PNG.sync.read> & { color?: boolean; alpha?: boolean; depth?: number };
   try {
     png = PNG.sync.read(bytes);
   } catch (error) {
     const reason = (error as Error).message;
-    if (/bit depth/i.test(reason)) {
-      throw new SynganError(`${file}: unsupported PNG bit depth (${reason}); syngan reads PNG bit depths 1, 2, 4, 8 and 16`,
-        { hint: 'save the image as an 8-bit PNG', cause: error });
-    }
     throw new SynganError(`${file}: unreadable PNG image (${reason})`,
       { hint: 'the file is corrupt or truncated; export it again or remove it from the folder', cause: error });
   }
