@@ -108,7 +108,7 @@ export interface LabServer {
  * Starts JupyterLab on 127.0.0.1 with a random token, rooted at the project and opening
  * `notebooks/`. Resolves once the server answers, with the URL to open.
  */
-export async function startJupyterLab(paths: LabPaths, options: { port?: number; token?: string; timeoutMs?: number; quiet?: boolean } = {}): Promise<LabServer> {
+export async function startJupyterLab(paths: LabPaths, options: { port?: number; token?: string; timeoutMs?: number; quiet?: boolean; exposeApp?: boolean } = {}): Promise<LabServer> {
   const port = options.port ?? await findFreePort();
   const token = options.token ?? randomBytes(24).toString('hex');
   const args = [
@@ -121,6 +121,8 @@ export async function startJupyterLab(paths: LabPaths, options: { port?: number;
     '--LabApp.extension_manager=readonly',
   ];
   if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
+  // Lets a browser test reach JupyterLab's command registry as window.jupyterapp.
+  if (options.exposeApp) args.push('--LabApp.expose_app_in_browser=True');
   const env = { ...process.env, JUPYTER_PLATFORM_DIRS: '1' };
   const child = spawn(paths.jupyter, args, { cwd: paths.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
