@@ -80,9 +80,9 @@ export class PrdcAccumulator implements PairwiseConsumer {
   readonly kinds: readonly PairKind[];
   private readonly realNearest: SmallestValues;
   private readonly fakeNearest: SmallestValues | null;
-  private realPrRadius2 = new Float64Array(0);
-  private realDcRadius2 = new Float64Array(0);
-  private fakePrRadius2 = new Float64Array(0);
+  private realPrRadius2: Float64Array = new Float64Array(0);
+  private realDcRadius2: Float64Array = new Float64Array(0);
+  private fakePrRadius2: Float64Array = new Float64Array(0);
   private readonly precisionHit: Uint8Array;
   private readonly recallHit: Uint8Array;
   private readonly coverageHit: Uint8Array;
