@@ -1,3 +1,4 @@
 export * from './dataset-report';
 export * from './profiles';
 export * from './results';
+export * from './figures';
