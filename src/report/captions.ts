@@ -26,7 +26,7 @@ export function captionBundle(caption: string): MimeBundle {
   return { [CAPTION_MIME]: { caption } };
 }
 
-/** Reads a caption from a `CAPTION_MIME` value; null when the value holds none. */
+/** Reads a caption from a `CAPTION_MIME` value; null when the value contains none. */
 export function parseCaptionValue(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   let parsed: unknown = value;

@@ -42,11 +42,11 @@ export function applyCarriageReturns(text: string): string {
     .split('\n')
     .map((line) => {
       const parts = line.split('\r');
-      let shown = '';
+      let visible = '';
       for (const part of parts) {
-        shown = part + shown.slice(part.length);
+        visible = part + visible.slice(part.length);
       }
-      return shown;
+      return visible;
     })
     .join('\n');
 }

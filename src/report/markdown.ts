@@ -8,7 +8,7 @@ import { escapeHtml } from './escape';
 import type { MimeBundle } from './nbformat';
 import { imageDataUri, IMAGE_MIME_TYPES } from './images';
 
-/** What the markdown renderer needs to know about the cell it renders. */
+/** Per-cell context of the markdown renderer. */
 export interface MarkdownEnv {
   doc: DocumentState;
   /** Added to every heading level (capped at 6), e.g. 1 when the notebook gets its own title. */
@@ -19,7 +19,7 @@ export interface MarkdownEnv {
   attachments?: Record<string, MimeBundle>;
   /** HTML to insert once, after the next heading (the notebook's details under its title). */
   afterHeading?: { html: string };
-  /** Open links, so that `link_close` knows how `link_open` rendered. */
+  /** Open links, so that `link_close` can close what `link_open` rendered. */
   linkStack?: (string | null)[];
 }
 
@@ -36,11 +36,11 @@ const IMAGE_EXTENSIONS: Record<string, string> = {
 };
 
 /**
- * Creates the markdown renderer for notebook text. Raw HTML is off (it shows as text), headings
- * get ids and section numbers and go into the table of contents, links keep an `href` only
- * when it points inside the report (`#…`) and otherwise show their URL as text, and images are
- * inlined as data URIs (from cell attachments or files next to the notebook) or replaced by a
- * note, so the output never refers to a URL.
+ * Creates the markdown renderer for notebook text. Raw HTML is off, so it shows as text.
+ * Headings get ids and section numbers and go into the table of contents. A link keeps its
+ * `href` only when it points inside the report (`#…`); other links show their URL as text.
+ * Images become data URIs (from cell attachments or files next to the notebook) or a note, so
+ * the output never refers to a URL.
  */
 export function createMarkdownRenderer(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: false, typographer: true });
@@ -80,8 +80,8 @@ export function createMarkdownRenderer(): MarkdownIt {
   rules.link_close = (tokens, idx, options, env: MarkdownEnv, self) => {
     const href = env.linkStack?.pop();
     if (href === null || href === undefined) return self.renderToken(tokens, idx, options);
-    const shown = /^(https?:|mailto:)/i.test(href) ? ` <span class="link-url">⟨${escapeHtml(href)}⟩</span>` : '';
-    return `</span>${shown}`;
+    const urlText = /^(https?:|mailto:)/i.test(href) ? ` <span class="link-url">⟨${escapeHtml(href)}⟩</span>` : '';
+    return `</span>${urlText}`;
   };
 
   rules.image = (tokens, idx, options, env: MarkdownEnv, self) => {

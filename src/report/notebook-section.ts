@@ -13,7 +13,10 @@ import { formatDuration } from './sections';
 export interface NotebookEntry {
   /** Path of the executed `.ipynb` file. */
   path: string;
-  /** Section title. When set, the notebook's own headings move one level down under it. */
+  /**
+   * Section title. When set, a first `# heading` with the same text is dropped, and other
+   * top-level headings of the notebook move one level down under the title.
+   */
   title?: string;
   /** Wall time of the notebook's execution in milliseconds. */
   elapsedMs?: number;
@@ -104,7 +107,7 @@ export function renderNotebookSection(
   return html;
 }
 
-/** The line under the notebook's title: file name, run time, and a notice when execution failed. */
+/** Renders the line under the notebook's title: file name, run time, and a notice when execution failed. */
 function renderNotebookDetails(entry: NotebookEntry): string {
   const meta = [`Notebook <code>${escapeHtml(path.basename(entry.path))}</code>`];
   if (entry.elapsedMs !== undefined) meta.push(`executed in ${escapeHtml(formatDuration(entry.elapsedMs))}`);

@@ -177,9 +177,9 @@ function firstImage(bundle: MimeBundle, metadata: unknown): string | null {
 }
 
 /**
- * Gives each caption output to a figure or table of the cell (the next one without a caption,
- * else the last earlier one without a caption), then fills the remaining gaps from the cell
- * metadata captions, which are indexed by the figure/table order in the cell.
+ * Gives each caption output to the next figure or table of the cell that has no caption, or
+ * else to the last earlier one without a caption. Then fills the remaining gaps from the cell
+ * metadata captions, which are indexed by figure/table order in the cell.
  */
 function assignCaptions(blocks: OutputBlock[], cellCaptions: string[]): void {
   const isNumbered = (block: OutputBlock) => block.kind === 'figure' || block.kind === 'table';

@@ -147,8 +147,15 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: Print
 /** Returns the Chromium executable to use; throws a SynganError with the install command when it is missing. */
 export function resolveChromium(chromiumPath?: string): string {
   const fromEnv = process.env.SYNGAN_CHROMIUM;
-  const executable = chromiumPath ?? (fromEnv ? fromEnv : DEFAULT_CHROMIUM_PATH);
-  const source = chromiumPath ? 'chromiumPath' : fromEnv ? 'SYNGAN_CHROMIUM' : 'the default path';
+  let executable = DEFAULT_CHROMIUM_PATH;
+  let source = 'the default path';
+  if (chromiumPath) {
+    executable = chromiumPath;
+    source = 'chromiumPath';
+  } else if (fromEnv) {
+    executable = fromEnv;
+    source = 'SYNGAN_CHROMIUM';
+  }
   try {
     fs.accessSync(executable, fs.constants.X_OK);
   } catch {

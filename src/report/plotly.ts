@@ -24,7 +24,7 @@ const NETWORK_TRACE_TYPES = new Set([
 
 /**
  * Parses and checks a plotly bundle value (parsed JSON, or JSON text as tslab's `display.raw`
- * sends it) and makes it self-contained: layout images that are not data URIs are removed, and
+ * sends it) and makes it self-contained. Layout images that are not data URIs are removed, and
  * the figure's own width is dropped so that it fits the page column. Throws an Error with the
  * reason when the figure cannot be drawn offline.
  */

@@ -52,7 +52,7 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; " +
   "script-src 'unsafe-inline' 'unsafe-eval'; base-uri 'none'; form-action 'none'";
 
-/** Id of the `<script type="application/json">` element that holds the run records. */
+/** Id of the `<script type="application/json">` element that contains the run records. */
 export const RUN_RECORDS_ELEMENT_ID = 'syngan-run-records';
 
 /**

@@ -39,10 +39,10 @@ interface Tag {
 
 /**
  * Sanitises HTML from a notebook output for inclusion in the report. The input is tokenised and
- * written out again: only table tags and inline formatting with a few numeric or enumerated
- * attributes survive, so scripts, styles, event handlers (`on*`), links and any URL
- * (`src`, `href`, `style`) are gone, and the result is well nested, so it cannot close the
- * report's own elements. Text keeps its entities; a stray `<` or `&` is escaped.
+ * written out again, and only table tags and inline formatting with a few numeric or enumerated
+ * attributes survive. Scripts, styles, event handlers (`on*`), links and every URL attribute
+ * (`src`, `href`, `style`) are dropped. The result is well nested, so it cannot close the
+ * report's own elements. Text keeps its entities, and a stray `<` or `&` is escaped.
  */
 export function sanitizeTableHtml(html: string): string {
   let out = '';

@@ -14,7 +14,7 @@ export interface MetricsTable {
   caption: string;
 }
 
-/** What a grader needs to rerun the report and get the same numbers. */
+/** Facts a grader needs to rerun the report and get the same numbers. */
 export interface Reproducibility {
   gitCommit: string;
   /** Package name → installed version. */

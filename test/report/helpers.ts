@@ -44,7 +44,7 @@ export function renderFixtureReport(overrides: Partial<RenderReportOptions> = {}
   });
 }
 
-/** The HTML without the inlined plotly.js library, whose code contains URLs of its own. */
+/** Removes the inlined plotly.js library from the HTML, because its code contains URLs of its own. */
 export function withoutPlotlyLibrary(html: string): string {
   return html.replace(/<script id="plotly-js">[\s\S]*?<\/script>/, '<script id="plotly-js"></script>');
 }

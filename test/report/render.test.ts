@@ -115,11 +115,11 @@ test('code hidden by default', () => {
   assert.equal(details.length, 6, 'one per code cell except the removed one');
   for (const match of details) assert.equal(match[1], '');
 
-  const shown = renderFixtureReport({ showCode: true });
-  const opened = [...shown.html.matchAll(/<details class="cell-input"([^>]*)>/g)];
+  const withCode = renderFixtureReport({ showCode: true });
+  const opened = [...withCode.html.matchAll(/<details class="cell-input"([^>]*)>/g)];
   assert.equal(opened.length, 6);
   for (const match of opened) assert.equal(match[1], ' open');
-  assert.match(shown.html, /<pre class="cell-source"><code>const run = await sg\.train\(config\);/);
+  assert.match(withCode.html, /<pre class="cell-source"><code>const run = await sg\.train\(config\);/);
 });
 
 test('script in markdown shows as text', () => {
