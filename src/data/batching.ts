@@ -1,7 +1,7 @@
 import { deriveSeed, Random } from '../core/random';
 
 /**
- * A permutation of 0..count-1 for one epoch, seeded from `seed` and `epoch` (through
+ * Returns a permutation of 0..count-1 for one epoch, seeded from `seed` and `epoch` (through
  * `deriveSeed`), so every run with the same seed visits the images in the same order.
  */
 export function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
@@ -9,7 +9,7 @@ export function epochOrder(count: number, seed: number, epoch: number): Uint32Ar
 }
 
 /**
- * The epoch's image indices cut into batches of `batchSize`, in `epochOrder`. With
+ * Cuts the epoch's image indices into batches of `batchSize`, in `epochOrder`. With
  * `dropRemainder` (default) a last batch smaller than `batchSize` is dropped, so every batch
  * has the same size; without it every index appears exactly once. Returns `floor(count /
  * batchSize)` (or `ceil`) arrays.

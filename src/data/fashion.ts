@@ -37,8 +37,9 @@ export function fashionMnistDir(): string {
 
 /**
  * Parses one class file of the `fashion-mnist` package, `{"data": [[784 ints 0..255], ...]}`,
- * straight from its bytes: this is several times faster than JSON.parse on these 13–17 MB files
- * and never builds 7,000 JavaScript arrays. Empty rows are skipped and their row indices returned.
+ * straight from its bytes. On these 13–17 MB files this measured about 1.5–2× faster than
+ * JSON.parse (2-core VM), and it never builds 7,000 JavaScript arrays. Empty rows are skipped
+ * and their row indices returned.
  */
 export function parseFashionClassFile(bytes: Uint8Array, file: string): { images: Uint8Array; count: number; emptyRows: number[] } {
   let pos = 0;
@@ -108,7 +109,7 @@ export function parseFashionClassFile(bytes: Uint8Array, file: string): { images
   return { images: images.slice(0, count * IMAGE_BYTES), count, emptyRows };
 }
 
-/** All 70,000 images in class order (class 0 first), each class in file order. */
+/** Reads all 70,000 images in class order (class 0 first), each class in file order. */
 function readFashionSource(files: string[]): ImageDataset {
   const parts: Uint8Array[] = [];
   const checksums: Record<string, string> = {};

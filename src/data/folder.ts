@@ -23,11 +23,18 @@ export interface ImageFolderOptions {
   cacheDir: string;
 }
 
+/** Orders strings by UTF-16 code units, the same on every machine and locale. */
+function compareCodePoints(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 /** Visible entries of a folder (names not starting with "."), sorted by code point. */
 function visibleEntries(dir: string): fs.Dirent[] {
   return fs.readdirSync(dir, { withFileTypes: true })
     .filter((entry) => !entry.name.startsWith('.'))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 /** Class subfolders of `dir`, sorted by name. */
@@ -35,7 +42,7 @@ function classFolders(dir: string): string[] {
   return visibleEntries(dir).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
-/** True when `root` holds `train/` and `test/` folders that each contain class subfolders. */
+/** True when `root` contains `train/` and `test/` folders that each contain class subfolders. */
 export function hasSplitFolders(root: string): boolean {
   return ['train', 'test'].every((part) => {
     const dir = path.join(root, part);
@@ -144,7 +151,7 @@ function loadClassFoldersCached(root: string, name: string, split: Split, option
  * files next to the class folders are ignored. Any other non-image file is an error, and so is
  * an empty class folder.
  *
- * Splits: when `root` holds `train/` and `test/` folders of class subfolders, those are the
+ * Splits: when `root` contains `train/` and `test/` folders of class subfolders, those are the
  * splits and `all` is both. Otherwise the folder has no split of its own: `train` and `all`
  * return every image, and `test` is an error. Decoded images are cached in `cacheDir`.
  */

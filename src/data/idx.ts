@@ -46,6 +46,7 @@ export function decodeIdx(bytes: Uint8Array, file = '<buffer>'): IdxArray {
     throw new SynganError(`${file}: truncated IDX file (${buffer.length} bytes, shorter than the 4-byte magic number)`,
       { hint: 'the file is incomplete; download or write it again' });
   }
+
   const magic = buffer.readUInt32BE(0);
   const typeByte = buffer[2];
   const dimCount = buffer[3];
@@ -59,6 +60,7 @@ export function decodeIdx(bytes: Uint8Array, file = '<buffer>'): IdxArray {
       `(${IDX_TYPE_NAMES[typeByte]}); syngan reads 8-bit unsigned bytes (0x08)`,
     { hint: 'convert the images to 8-bit values 0..255 and write them as unsigned bytes' });
   }
+
   const dataStart = 4 + 4 * dimCount;
   if (buffer.length < dataStart) {
     throw new SynganError(`${file}: truncated IDX header (${buffer.length} bytes, ${dimCount} dimensions need ${dataStart})`,
@@ -66,6 +68,7 @@ export function decodeIdx(bytes: Uint8Array, file = '<buffer>'): IdxArray {
   }
   const shape: number[] = [];
   for (let i = 0; i < dimCount; i += 1) shape.push(buffer.readUInt32BE(4 + 4 * i));
+
   const expectedBytes = shape.reduce((a, b) => a * b, 1);
   const available = buffer.length - dataStart;
   if (available < expectedBytes) {

@@ -140,7 +140,8 @@ export function decodeImageFile(file: string): DecodedImage {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new SynganError(`${file}: file not found`, { hint: 'check the path' });
-    throw new SynganError(`${file}: cannot read the file (${(error as Error).message})`, { cause: error });
+    throw new SynganError(`${file}: failed to read the file (${(error as Error).message})`,
+      { hint: 'check that the file is readable by this user', cause: error });
   }
   if (isPngBytes(bytes)) return decodePng(bytes, file);
   if (isJpegBytes(bytes)) return decodeJpeg(bytes, file);

@@ -102,8 +102,8 @@ export function loadDataset(spec: DatasetSpec | string, split: Split, options: L
 }
 
 /**
- * One SHA-256 (hex) identifying a dataset's content for cache keys: the hash of its sorted
- * source checksums, its split, its image shape and count. Equal for two loads of the same
+ * Computes one SHA-256 (hex) that identifies a dataset's content, for cache keys. It hashes the
+ * sorted source checksums, the split, the image shape and the count. Equal for two loads of the same
  * sources with the same options; different for another split, size or subset.
  */
 export function datasetChecksum(ds: ImageDataset): string {

@@ -29,7 +29,7 @@ export function selectImages(ds: ImageDataset, indices: ArrayLike<number>): Imag
 /**
  * Copies the images and labels at `indices` (in that order, repeats allowed) into a new dataset.
  * Its checksums gain a `subset-indices` entry, the SHA-256 of the indices as uint32 LE, so
- * `datasetChecksum` tells subsets apart. Throws a RangeError for an index outside the dataset.
+ * `datasetChecksum` distinguishes subsets. Throws a RangeError for an index outside the dataset.
  */
 export function subsetDataset(ds: ImageDataset, indices: ArrayLike<number>): ImageDataset {
   const subset = selectImages(ds, indices);

@@ -68,11 +68,11 @@ function detectPath(target: string): DatasetSpec {
 
 /**
  * Parses a dataset argument: `mnist`, `fashion-mnist`, `folder:PATH`, `idx:IMAGES,LABELS`,
- * `npy:IMAGES[,LABELS]`, or a bare path. A bare path is detected from disk: a folder with
- * manifest.json (a written dataset) or with class subfolders, a folder holding IDX or NPY
- * files by the writers' names, an `.npy` file (with `labels.npy` beside it, if present) or an
- * IDX image file (with its `labels-idx1-ubyte` partner). Paths named with a prefix are checked
- * when loaded.
+ * `npy:IMAGES[,LABELS]`, or a bare path. The kind of a bare path is detected from disk. A
+ * folder may contain manifest.json (a written dataset), class subfolders, or IDX or NPY files
+ * with the writers' file names. A file may be an `.npy` file (with `labels.npy` beside it, if
+ * present) or an IDX image file (with its `labels-idx1-ubyte` partner). Paths given with a
+ * prefix are checked when the dataset is loaded.
  */
 export function parseDatasetSpec(text: string): DatasetSpec {
   const trimmed = text.trim();
@@ -102,7 +102,7 @@ export function parseDatasetSpec(text: string): DatasetSpec {
   return detectPath(trimmed);
 }
 
-/** A short label for a spec, for logs and errors. */
+/** Formats a spec as the text `parseDatasetSpec` accepts, for logs and errors. */
 export function describeDatasetSpec(spec: DatasetSpec): string {
   if (typeof spec === 'string') return spec;
   if (spec.kind === 'folder') return `folder:${spec.path}`;

@@ -42,7 +42,9 @@ export function tensorToImageBytes(images: tfjs.Tensor4D): Uint8Array {
   const bytes = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i += 1) {
     const x = Math.round((values[i] + 1) * 127.5);
-    bytes[i] = x > 255 ? 255 : x >= 0 ? x : 0;
+    if (x > 255) bytes[i] = 255;
+    else if (x >= 0) bytes[i] = x;
+    else bytes[i] = 0; // negative values and NaN
   }
   return bytes;
 }

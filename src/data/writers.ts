@@ -65,7 +65,7 @@ export function idxFileNames(channels: number): { images: string; labels: string
 }
 
 /**
- * A folder name for each class: the class name with path separators, characters Windows
+ * Derives a folder name for each class: the class name with path separators, characters Windows
  * forbids and control characters replaced by "_", made unique by appending "_<index>".
  */
 export function classFolderNames(classNames: readonly string[]): string[] {
@@ -87,7 +87,7 @@ export function csvField(value: string): string {
 
 let tempCounter = 0;
 
-/** A temporary folder name next to `dir`, ignored by git (`*.tmp-*`). */
+/** Returns a temporary folder name next to `dir`, which git ignores (`*.tmp-*`). */
 function siblingTempDir(dir: string, purpose: string): string {
   tempCounter += 1;
   return path.join(path.dirname(dir), `.${path.basename(dir)}.${purpose}.tmp-${process.pid}-${tempCounter}`);

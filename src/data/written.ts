@@ -81,9 +81,10 @@ function readPngLayout(dir: string, manifest: DatasetManifest, split: Split): Im
   verifyChecksum(manifest, dir, 'labels.csv', sha256(csv));
   const rows = csv.toString('utf8').split('\n').filter((line) => line !== '').slice(1);
   if (rows.length !== manifest.count) {
-    throw new SynganError(`${csvFile}: ${rows.length} rows but manifest.json says ${manifest.count} images`,
+    throw new SynganError(`${csvFile}: ${rows.length} rows but manifest.json records ${manifest.count} images`,
       { hint: 'write the dataset again' });
   }
+
   const { height, width, channels } = manifest;
   const size = height * width * channels;
   const images = new Uint8Array(manifest.count * size);
@@ -99,7 +100,7 @@ function readPngLayout(dir: string, manifest: DatasetManifest, split: Split): Im
     const file = path.join(dir, relative);
     const image = decodeImageFile(file);
     if (image.height !== height || image.width !== width) {
-      throw new SynganError(`${file}: image is ${image.height}×${image.width}, manifest.json says ${height}×${width}`,
+      throw new SynganError(`${file}: image is ${image.height}×${image.width}, but manifest.json records ${height}×${width}`,
         { hint: 'write the dataset again' });
     }
     images.set(convertChannels(image.pixels, height * width, image.channels, channels), i * size);
@@ -107,6 +108,7 @@ function readPngLayout(dir: string, manifest: DatasetManifest, split: Split): Im
     listing.push(`${relative.replace(/^images\//, '')}\t${sha256(fs.readFileSync(file))}\n`);
   });
   verifyChecksum(manifest, dir, 'images/', sha256(listing.sort().join('')));
+
   return {
     name: path.basename(path.resolve(dir)), split, count: manifest.count, height, width, channels,
     images, labels, classNames: manifest.classNames,
@@ -146,7 +148,7 @@ export function loadWrittenDataset(dir: string, split: Split, cacheDir: string):
   }
   if (ds.count !== manifest.count || ds.height !== manifest.height || ds.width !== manifest.width || ds.channels !== manifest.channels) {
     throw new SynganError(`${dir}: the files hold ${ds.count} images of ${ds.height}×${ds.width}×${ds.channels} but manifest.json ` +
-      `says ${manifest.count} of ${manifest.height}×${manifest.width}×${manifest.channels}`, { hint: 'write the dataset again' });
+      `records ${manifest.count} of ${manifest.height}×${manifest.width}×${manifest.channels}`, { hint: 'write the dataset again' });
   }
   return ds;
 }

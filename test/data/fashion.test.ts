@@ -53,7 +53,7 @@ test('Fashion-MNIST split same on every load', () => {
 });
 
 test('Fashion-MNIST duplicates across splits', () => {
-  // The package holds 54 pairs of byte-identical images; the split keeps them all.
+  // The package contains 54 pairs of byte-identical images; the split keeps them all.
   const train = loadDataset('fashion-mnist', 'train', { cacheDir });
   const testSplit = loadDataset('fashion-mnist', 'test', { cacheDir });
   const trainHashes = new Set<string>();

@@ -156,7 +156,8 @@ test('npy float32 round trip', () => {
     'import json,sys,numpy as np; a=np.load(sys.argv[1]); print(json.dumps([float(a.min()), float(a.max()), float(a.flat[0])]))',
     [path.join(outDir, 'images.npy')],
   ) as number[];
-  assert.ok(range[0] >= -1 && range[1] <= 1);
+  assert.ok(range[0] >= -1, `min ${range[0]}`);
+  assert.ok(range[1] <= 1, `max ${range[1]}`);
   assert.ok(Math.abs(range[2] - (ds.images[0] / 127.5 - 1)) < 1e-6);
   const loaded = loadDataset(outDir, 'all', { cacheDir });
   assert.equal(sha256(loaded.images), sha256(ds.images));
