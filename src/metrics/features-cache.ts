@@ -6,7 +6,8 @@ import { SynganError } from '../core/errors';
 import { sha256, writeJsonAtomic } from '../core/files';
 import { readNpy, writeNpy } from '../data/npy';
 import { contentChecksum, mapDatasetInBatches, type ImageBytes } from './extractors/batches';
-import type { ExtractorOutput, FeatureExtractor, FeatureMatrix } from './extractors/types';
+import type { ExtractorOutput, FeatureExtractor } from './extractors/types';
+import type { FeatureMatrix } from './feature-matrix';
 
 /** Everything that determines a cached feature matrix. */
 export interface FeatureCacheKey {

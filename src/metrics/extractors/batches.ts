@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 import { tf } from '../../core/backend';
-import type { FeatureMatrix } from './types';
+import type { FeatureMatrix } from '../feature-matrix';
 
 /** The image arrays of an `ImageDataset` that extraction reads. */
 export interface ImageBytes {

@@ -8,13 +8,16 @@ import { defaultRunsDir } from '../../core/environment';
 import { SynganError } from '../../core/errors';
 import { sha256, writeDirAtomic, writeJsonAtomic } from '../../core/files';
 import type { ProgressListener } from '../../core/progress';
+import { type LoadDatasetOptions, loadDataset } from '../../data/load';
+import type { DatasetSpec } from '../../data/spec';
 import type { ImageDataset } from '../../data/types';
 import { DOMAIN_CLASSIFIER_ARCHITECTURE, FEATURE_LAYER_NAME, buildClassifier, type ClassifierArchitecture } from './architectures';
 import { contentChecksum, mapInBatches } from './batches';
 import {
   DEFAULT_CLASSIFIER_BATCH_SIZE, DEFAULT_CLASSIFIER_LEARNING_RATE, evaluateClassifier, trainClassifier,
 } from './train-classifier';
-import type { FeatureExtractor, FeatureMatrix } from './types';
+import type { FeatureMatrix } from '../feature-matrix';
+import type { FeatureExtractor } from './types';
 
 /** Sentence every report shows next to numbers computed on domain-classifier features. */
 export const DOMAIN_CLASSIFIER_NOTE =
@@ -269,4 +272,32 @@ export async function trainOrLoadDomainClassifier(datasets: ClassifierDatasets, 
     writeJsonAtomic(path.join(tmpDir, 'classifier.json'), record);
   });
   return new DomainClassifier(model, record, dir);
+}
+
+/** Options of `getDomainClassifier`: the classifier options plus where datasets are cached. */
+export interface GetDomainClassifierOptions extends DomainClassifierOptions {
+  /** Options passed to `loadDataset` when the dataset is given by name or spec. */
+  load?: LoadDatasetOptions;
+}
+
+/**
+ * Returns the domain classifier of a dataset given by name (`mnist`, `fashion-mnist`), by dataset
+ * spec, or as a train/test pair: the stored one when it exists, otherwise one trained now on the
+ * train split and measured on the test split (see `trainOrLoadDomainClassifier`).
+ */
+export async function getDomainClassifier(
+  dataset: string | DatasetSpec | ClassifierDatasets,
+  options: GetDomainClassifierOptions = {},
+): Promise<DomainClassifier> {
+  if (typeof dataset === 'object' && 'train' in dataset && 'test' in dataset) return trainOrLoadDomainClassifier(dataset, options);
+  const train = loadDataset(dataset, 'train', options.load);
+  let test: ImageDataset;
+  try {
+    test = loadDataset(dataset, 'test', options.load);
+  } catch (error) {
+    if (!(error instanceof SynganError)) throw error;
+    throw new SynganError(`cannot train a domain classifier for ${train.name}: ${error.message}`,
+      { hint: 'a domain classifier needs a test split to measure its accuracy; pass { train, test } datasets', cause: error });
+  }
+  return trainOrLoadDomainClassifier({ train, test }, options);
 }

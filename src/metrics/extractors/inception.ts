@@ -7,7 +7,8 @@ import type { GraphModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { tf } from '../../core/backend';
 import { SynganError } from '../../core/errors';
 import { mapInBatches } from './batches';
-import type { FeatureExtractor, FeatureMatrix } from './types';
+import type { FeatureMatrix } from '../feature-matrix';
+import type { FeatureExtractor } from './types';
 
 /**
  * Pixel range a graph model expects: `[-1,1]` for the Keras and TF-Hub Inception-v3, `[0,1]`,

@@ -1,14 +1,6 @@
 import type { Tensor4D } from '@tensorflow/tfjs';
 
-/**
- * A matrix of feature vectors, one row per image, stored row-major: element (i, j) is
- * `data[i * cols + j]`.
- */
-export interface FeatureMatrix {
-  rows: number;
-  cols: number;
-  data: Float32Array | Float64Array;
-}
+import type { FeatureMatrix } from '../feature-matrix';
 
 /** Which output of an extractor: the feature vectors or the class probabilities. */
 export type ExtractorOutput = 'features' | 'probabilities';
