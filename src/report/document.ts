@@ -13,6 +13,12 @@ export interface HeadingEntry {
 /** Headings up to this level get section numbers and appear in the table of contents. */
 export const NUMBERED_LEVELS = 3;
 
+/** Element ids that the report's own structure uses; headings never take them. */
+const RESERVED_IDS = new Set([
+  'contents', 'summary', 'summary-section', 'appendix', 'appendix-reproducibility', 'syngan-run-records', 'plotly-js',
+]);
+const RESERVED_ID_PATTERN = /^(figure|table|notebook|plotly|plotly-spec)-\d+$/;
+
 /**
  * State shared while one report is rendered: the headings for the table of contents, the ids
  * already used, and the figure and table counters.
@@ -37,7 +43,9 @@ export class DocumentState {
         .replace(/^-+|-+$/g, '')
         .slice(0, 60) || fallback;
     let id = base;
-    for (let suffix = 2; this.usedIds.has(id); suffix += 1) id = `${base}-${suffix}`;
+    for (let suffix = 2; this.usedIds.has(id) || RESERVED_IDS.has(id) || RESERVED_ID_PATTERN.test(id); suffix += 1) {
+      id = `${base}-${suffix}`;
+    }
     this.usedIds.add(id);
     return id;
   }
@@ -58,7 +66,10 @@ export class DocumentState {
     return entry;
   }
 
-  /** Records a heading that is listed in the table of contents but not numbered (summary, appendix). */
+  /**
+   * Records a heading that is listed in the table of contents but not numbered (summary,
+   * appendix). An explicit `id` should be one of the reserved ids, which headings never take.
+   */
   addUnnumberedHeading(level: number, text: string, id?: string): HeadingEntry {
     const entry: HeadingEntry = { level, sectionNumber: '', text, id: id ?? this.uniqueId(text) };
     if (id) this.usedIds.add(id);

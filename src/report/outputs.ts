@@ -14,6 +14,13 @@ import { isObject, joinMultiline, type MimeBundle, type NotebookCell, type Noteb
 import { PLOTLY_MIME, preparePlotlyFigure } from './plotly';
 import { containsTable, sanitizeTableHtml } from './sanitize';
 
+/**
+ * Maximum length of a text output shown in full, in characters. Longer text keeps its start and
+ * end around a note. The notebook runner is expected to truncate huge outputs first, so this
+ * only guards the page.
+ */
+export const MAX_TEXT_OUTPUT_CHARS = 200_000;
+
 /** One rendered output before numbering: a figure, a table, other content, or a caption output. */
 interface OutputBlock {
   kind: 'figure' | 'table' | 'other' | 'caption';
@@ -77,7 +84,7 @@ function renderOutput(output: NotebookOutput, md: MarkdownIt, env: MarkdownEnv):
   switch (output.output_type) {
     case 'stream': {
       const name = output.name === 'stderr' ? 'stderr' : 'stdout';
-      const text = applyCarriageReturns(stripAnsi(joinMultiline(output.text))).replace(/\n+$/, '');
+      const text = truncateText(applyCarriageReturns(stripAnsi(joinMultiline(output.text))).replace(/\n+$/, ''));
       return { kind: 'other', html: `<pre class="output-stream ${name}">${escapeHtml(text)}</pre>`, caption: null };
     }
     case 'error':
@@ -98,10 +105,10 @@ function renderError(ename: unknown, evalue: unknown, traceback: unknown): strin
   const name = typeof ename === 'string' ? ename : '';
   const value = typeof evalue === 'string' ? evalue : '';
   const lines = Array.isArray(traceback) ? traceback.map((line) => String(line)) : [];
-  const text = stripAnsi(lines.length > 0 ? lines.join('\n') : `${name}: ${value}`);
-  const title = [name, value].filter((part) => part).join(': ');
+  const text = truncateText(stripAnsi(lines.length > 0 ? lines.join('\n') : `${name}: ${value}`));
+  const title = ['Error', name, value].filter((part) => part).join(': ');
   return (
-    `<div class="output-error" role="alert"><p class="error-title">Error${title ? `: ${escapeHtml(stripAnsi(title))}` : ''}</p>` +
+    `<div class="output-error" role="alert"><p class="error-title">${escapeHtml(stripAnsi(title))}</p>` +
     `<pre>${escapeHtml(text)}</pre></div>`
   );
 }
@@ -149,7 +156,7 @@ function renderBundle(bundle: MimeBundle, metadata: unknown, md: MarkdownIt, env
     return { kind: 'other', html: `<pre class="output-latex">${escapeHtml(joinMultiline(bundle['text/latex']))}</pre>`, caption: null };
   }
   if (bundle['text/plain'] !== undefined) {
-    const text = stripAnsi(joinMultiline(bundle['text/plain']));
+    const text = truncateText(stripAnsi(joinMultiline(bundle['text/plain'])));
     return { kind: 'other', html: `<pre class="output-text">${escapeHtml(text)}</pre>`, caption: null };
   }
 
@@ -160,6 +167,14 @@ function renderBundle(bundle: MimeBundle, metadata: unknown, md: MarkdownIt, env
     html: `<p class="output-note">[output of type ${escapeHtml(types.join(', '))} not shown]</p>`,
     caption: null,
   };
+}
+
+/** Shortens text longer than `MAX_TEXT_OUTPUT_CHARS` to its start and end with a note between. */
+function truncateText(text: string): string {
+  if (text.length <= MAX_TEXT_OUTPUT_CHARS) return text;
+  const half = Math.floor(MAX_TEXT_OUTPUT_CHARS / 2);
+  const omitted = text.length - 2 * half;
+  return `${text.slice(0, half)}\n[… ${omitted} characters omitted …]\n${text.slice(text.length - half)}`;
 }
 
 /** Returns an `<img>` for the first embeddable image in the bundle, or null. */

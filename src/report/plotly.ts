@@ -51,6 +51,10 @@ export function preparePlotlyFigure(value: unknown): PlotlyFigure {
   const layout: Record<string, unknown> = isObject(spec.layout) ? { ...spec.layout } : {};
   delete layout.width;
   layout.autosize = true;
+  if (layout.margin === undefined) {
+    // Plotly's default margins (80–100 px) leave wide blank bands on a printed page.
+    layout.margin = { t: layout.title === undefined ? 16 : 48, r: 16, b: 48, l: 56 };
+  }
   if (Array.isArray(layout.images)) {
     layout.images = layout.images.filter(
       (image: unknown) => isObject(image) && typeof image.source === 'string' && image.source.startsWith('data:image/'),

@@ -168,6 +168,7 @@ test('plotly inlined once with fallback', () => {
   assert.equal(figure.layout.width, undefined, 'the figure width follows the column');
   assert.equal(figure.layout.height, 320);
   assert.equal(figure.config.displayModeBar, false);
+  assert.deepEqual(figure.layout.margin, { t: 48, r: 16, b: 48, l: 56 });
 });
 
 test('report without plotly omits plotly.js', () => {
@@ -271,4 +272,60 @@ test('missing reproducibility field rejected', () => {
     () => renderReport({ notebooks: [], reproducibility: partial as typeof REPRODUCIBILITY }),
     (error: unknown) => error instanceof SynganError && error.message === 'reproducibility.gitCommit is missing or not a string.',
   );
+});
+
+test('markdown images from file and attachment', () => {
+  const png = fs.readFileSync(BASELINE_NOTEBOOK, 'utf8').match(/"image\/png": "([A-Za-z0-9+/=]+)"/)?.[1];
+  assert.ok(png);
+  const file = writeNotebook([
+    {
+      cell_type: 'markdown',
+      source: '![grid from file](figures/grid%20small.png) ![pasted](attachment:pasted.png) ![missing](figures/none.png) ![not an image](notebook.ipynb)',
+      metadata: {},
+      attachments: { 'pasted.png': { 'image/png': png } },
+    },
+  ]);
+  fs.mkdirSync(path.join(path.dirname(file), 'figures'));
+  fs.writeFileSync(path.join(path.dirname(file), 'figures', 'grid small.png'), Buffer.from(png, 'base64'));
+
+  const { html } = renderReport({ notebooks: [{ path: file }], reproducibility: REPRODUCIBILITY });
+  const images = [...html.matchAll(/<img class="markdown-image" src="([^"]+)" alt="([^"]*)">/g)];
+  assert.equal(images.length, 2);
+  assert.equal(images[0][1], `data:image/png;base64,${png}`);
+  assert.equal(images[0][2], 'grid from file');
+  assert.equal(images[1][1], `data:image/png;base64,${png}`);
+  assert.equal(images[1][2], 'pasted');
+  assert.match(html, /\[image not embedded: missing\]/);
+  assert.match(html, /\[image not embedded: not an image\]/);
+});
+
+test('headings avoid reserved ids', () => {
+  const file = writeNotebook([
+    { cell_type: 'markdown', source: '# Figure 1\n\n## Summary\n\n## Summary\n\n## Table 2', metadata: {} },
+  ]);
+  const { html } = renderReport({
+    notebooks: [{ path: file }],
+    summary: { title: 't', metricsTable: METRICS_TABLE },
+    reproducibility: REPRODUCIBILITY,
+  });
+  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]);
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids in ${ids.join(', ')}`);
+  assert.match(html, /<h1 id="figure-1-2">/);
+  assert.match(html, /<h2 id="summary-2">/);
+  assert.match(html, /<h2 id="summary-3">/);
+  assert.match(html, /<h2 id="table-2-2">/);
+});
+
+test('long text output is truncated', () => {
+  const file = writeNotebook([
+    {
+      cell_type: 'code',
+      source: 'print()',
+      metadata: {},
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'start ' + 'x'.repeat(1_000_000) + ' end' }],
+    },
+  ]);
+  const { html } = renderReport({ notebooks: [{ path: file }], reproducibility: REPRODUCIBILITY });
+  assert.ok(html.length < 300_000, `${html.length} characters`);
+  assert.match(html, /<pre class="output-stream stdout">start x+\n\[… 800010 characters omitted …\]\nx+ end<\/pre>/);
 });
