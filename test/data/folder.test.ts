@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 import jpeg from 'jpeg-js';
 
-import { sha256 } from '../../src/core/files';
+import { projectRoot, sha256 } from '../../src/core/files';
 import { classCounts, datasetChecksum, decodeImageFile, encodePng, loadDataset, parseDatasetSpec } from '../../src/data';
 import { catchSynganError, grayPng, makeTempDir } from './helpers';
 
@@ -57,6 +57,19 @@ test('decodeImageFile PNG and JPEG', () => {
   const photo = decodeImageFile(path.join(dir, 'square', 'd.jpg'));
   assert.deepEqual([photo.height, photo.width, photo.channels], [4, 4, 3]);
   [30, 160, 220].forEach((expected, c) => assert.ok(Math.abs(photo.pixels[c] - expected) <= 4, `JPEG channel ${c}: ${photo.pixels[c]}`));
+});
+
+test('decodeImageFile grayscale JPEG', () => {
+  // An 8×8 one-component baseline JPEG (written by Pillow at quality 100) whose rows are the
+  // ramp 0, 32, …, 224.
+  const file = path.join(projectRoot(), 'test', 'data', 'fixtures', 'gray-gradient-8x8.jpg');
+  const image = decodeImageFile(file);
+  assert.deepEqual([image.height, image.width, image.channels], [8, 8, 1]);
+  const ramp = [0, 32, 64, 96, 128, 160, 192, 224];
+  for (let x = 0; x < 8; x += 1) {
+    assert.ok(Math.abs(image.pixels[x] - ramp[x]) <= 2, `pixel ${x}: ${image.pixels[x]}`);
+    assert.ok(Math.abs(image.pixels[56 + x] - ramp[x]) <= 2, `pixel ${56 + x}: ${image.pixels[56 + x]}`);
+  }
 });
 
 test('image folder resized to RGB', () => {
