@@ -63,11 +63,19 @@ function decodeEntry(bytes: Buffer): ImageDataset | undefined {
   return { ...meta, images, labels };
 }
 
+/** Deletes the other entries of `name` (built from older versions of its sources). */
+function removeStaleEntries(cacheDir: string, name: string, current: string): void {
+  for (const entry of fs.readdirSync(cacheDir)) {
+    const stale = entry.startsWith(`${name}-`) && /^[0-9a-f]{24}\.bin$/.test(entry.slice(name.length + 1));
+    if (stale && path.join(cacheDir, entry) !== current) fs.rmSync(path.join(cacheDir, entry), { force: true });
+  }
+}
+
 /**
  * Returns the dataset stored under `key` in `cacheDir`, or builds it with `build` and stores it
  * (atomically). An entry that is truncated, corrupt or fails its SHA-256 check is rebuilt and
- * replaced, with a process warning naming the file. A cache folder that cannot be written only
- * gives a warning.
+ * replaced, with a process warning naming the file. Writing an entry deletes older entries of
+ * the same `name`. A cache folder that cannot be written only gives a warning.
  */
 export function loadCached(cacheDir: string, name: string, key: string, build: () => ImageDataset): ImageDataset {
   const file = path.join(cacheDir, `${name}-${key.slice(0, 24)}.bin`);
@@ -79,6 +87,7 @@ export function loadCached(cacheDir: string, name: string, key: string, build: (
   const dataset = build();
   try {
     writeFileAtomic(file, encodeEntry(dataset));
+    removeStaleEntries(cacheDir, name, file);
   } catch (error) {
     process.emitWarning(`cannot write dataset cache entry ${file}: ${(error as Error).message}; the next load reads the sources again`,
       'SynganCacheWarning');

@@ -140,7 +140,7 @@ function loadClassFoldersCached(root: string, name: string, split: Split, option
   const key = cacheKey(files.flat(), {
     source: 'folder', root: path.resolve(root), split, height: options.height, width: options.width, channels: options.channels,
   });
-  const cacheName = `folder-${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${split}`;
+  const cacheName = `folder-${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${sha256(path.resolve(root)).slice(0, 8)}-${split}`;
   return loadCached(options.cacheDir, cacheName, key, () => readClassFolders(root, name, split, options));
 }
 

@@ -137,7 +137,8 @@ export function loadWrittenDataset(dir: string, split: Split, cacheDir: string):
       .filter((file) => fs.existsSync(file)); // A missing image is reported by the reader.
     const sources = [csvFile, path.join(dir, 'manifest.json'), ...imageFiles];
     const key = cacheKey(sources, { source: 'written-png', dir: path.resolve(dir), split });
-    ds = loadCached(cacheDir, `written-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`, key, () => readPngLayout(dir, manifest, split));
+    const cacheName = `written-${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${sha256(path.resolve(dir)).slice(0, 8)}-${split}`;
+    ds = loadCached(cacheDir, cacheName, key, () => readPngLayout(dir, manifest, split));
   } else if (manifest.format === 'idx') {
     const names = idxFileNames(manifest.channels);
     ds = readIdxDataset(path.join(dir, names.images), path.join(dir, names.labels), { name, split, classNames: manifest.classNames });

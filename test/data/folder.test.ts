@@ -114,6 +114,7 @@ test('image folder cache hit and change', () => {
   const changed = loadDataset(dir, 'train', { cacheDir: folderCache, height: 4, width: 4 });
   assert.deepEqual(Array.from(changed.images.subarray(0, 48)), new Array(48).fill(255));
   assert.notEqual(datasetChecksum(changed), datasetChecksum(first));
+  assert.equal(fs.readdirSync(folderCache).length, 1, 'the new entry replaces the stale one');
 });
 
 test('image folder train and test layout', () => {
