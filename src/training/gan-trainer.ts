@@ -275,8 +275,12 @@ function disposeFigures(figures: DiscriminatorFigures): void {
 
 /**
  * A tensor sharing `x`'s data but with no link to the gradient tape, so gradients stop there
- * (TensorFlow.js has no public stop-gradient op).
+ * (TensorFlow.js has no public stop-gradient op). The backend's reference count of the data is
+ * raised, so `x` and the copy can be disposed in any order.
  */
 export function detach<T extends Tensor>(x: T): T {
-  return tf.engine().makeTensorFromDataId(x.dataId, x.shape, x.dtype) as T;
+  const engine = tf.engine();
+  const copy = engine.makeTensorFromDataId(x.dataId, x.shape, x.dtype) as T;
+  engine.backend.incRef(x.dataId);
+  return copy;
 }
