@@ -1,7 +1,7 @@
 // Times dataset loads: MNIST and Fashion-MNIST train splits with an empty cache ("cold") and
 // with the cache filled ("cached"), median of 3 each. Usage: node dist/bench/data.js
-// "Cold" means syngan's cache folder is empty; the operating system's file cache stays warm
-// after the first read, so the first cold run of a fresh boot can be slower than the median.
+// "Cold" means that syngan's cache folder is empty. The operating system's file cache stays
+// warm after the first read, so the first cold run after a reboot can be slower than the median.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ function timeMs(fn: () => unknown): number {
   return Number(process.hrtime.bigint() - startNs) / 1e6;
 }
 
-/** Median load time of `name`'s train split with an empty cache, then with a filled one. */
+/** Measures the median load time of `name`'s train split with an empty cache, then with a filled one. */
 function benchLoad(name: 'mnist' | 'fashion-mnist', work: string): { coldMs: number; cachedMs: number } {
   const cold: number[] = [];
   const cached: number[] = [];

@@ -89,7 +89,7 @@ export function loadCached(cacheDir: string, name: string, key: string, build: (
     writeFileAtomic(file, encodeEntry(dataset));
     removeStaleEntries(cacheDir, name, file);
   } catch (error) {
-    process.emitWarning(`cannot write dataset cache entry ${file}: ${(error as Error).message}; the next load reads the sources again`,
+    process.emitWarning(`failed to write dataset cache entry ${file}: ${(error as Error).message}; the next load reads the sources again`,
       'SynganCacheWarning');
   }
   return dataset;
