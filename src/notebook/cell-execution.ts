@@ -40,6 +40,8 @@ export class CellExecution {
   /**
    * Applies a message whose parent is one of this cell's requests. Outputs are recorded even
    * when they arrive after the cell finished, because they belong to the cell that made them.
+   * NOTE: tslab 1.0.22 sends everything written to stdout/stderr under the latest execute
+   * request, so output of a timer started by an earlier cell lands in the cell running then.
    */
   handle(message: JupyterMessage, channel: Channel): void {
     const isCurrent = message.parent_header.msg_id === this.currentMsgId;
@@ -49,7 +51,9 @@ export class CellExecution {
     if (channel === 'shell') {
       if (isCurrent && msgType === 'execute_reply') {
         this.reply = message.content;
-        this.times['shell.execute_reply'] = message.header.date;
+        // tslab 1.0.22 dates the execute_reply header when the request arrives, so the
+        // arrival time of the reply is the better end time.
+        this.times['shell.execute_reply'] = new Date().toISOString();
       }
     } else if (channel === 'iopub') {
       this.handleIopub(message, isCurrent);
