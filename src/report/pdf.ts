@@ -61,6 +61,12 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: Print
   if (!fs.existsSync(htmlFile)) {
     throw new SynganError(`Report HTML not found: ${htmlFile}`, { hint: 'Render the report first (renderReport, then writeReport).' });
   }
+  if (!/\.html?$/i.test(htmlFile)) {
+    // Chromium takes the type of a local file from its extension and shows other files as text.
+    throw new SynganError(`Report HTML ${htmlFile} does not end in .html, so Chromium would not load it as HTML.`, {
+      hint: 'Save the report with an .html extension.',
+    });
+  }
   const pageUrl = pathToFileURL(htmlFile).href;
 
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-chromium-'));

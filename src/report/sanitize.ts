@@ -14,7 +14,7 @@ const ALLOWED_TAGS = new Set([
 const VOID_TAGS = new Set(['br', 'col', 'img', 'hr', 'input', 'meta', 'link', 'base', 'area', 'source', 'wbr', 'embed', 'param', 'track']);
 
 const DROPPED_WITH_CONTENT = new Set([
-  'script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'textarea', 'title',
+  'script', 'style', 'iframe', 'object', 'noscript', 'template', 'textarea', 'title',
   'xmp', 'svg', 'math', 'head', 'frameset', 'noembed', 'noframes', 'select',
 ]);
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { writeFileAtomic } from '../core/files';
@@ -16,13 +17,25 @@ export interface WrittenReport {
 
 /**
  * Writes `report.html` into `outDir` and, when `pdf` is set, prints it to `report.pdf`. Both
- * files are written atomically, so an interrupted run leaves the previous report in place.
+ * files are written atomically. With `pdf`, the HTML is printed from a temporary file and
+ * renamed into place only after the PDF is written, so a failed print leaves the previous
+ * report.html and report.pdf as they were.
  */
 export async function writeReport(outDir: string, html: string, options: WriteReportOptions): Promise<WrittenReport> {
   const htmlPath = path.join(outDir, 'report.html');
-  writeFileAtomic(htmlPath, html);
-  if (!options.pdf) return { htmlPath };
+  if (!options.pdf) {
+    writeFileAtomic(htmlPath, html);
+    return { htmlPath };
+  }
 
-  const pdf = await printPdf(htmlPath, path.join(outDir, 'report.pdf'), options);
-  return { htmlPath, pdf };
+  // Chromium picks the file type from the extension, so the pending file must end in .html.
+  const pendingHtmlPath = path.join(outDir, `.report-pending-${process.pid}.html`);
+  writeFileAtomic(pendingHtmlPath, html);
+  try {
+    const pdf = await printPdf(pendingHtmlPath, path.join(outDir, 'report.pdf'), options);
+    fs.renameSync(pendingHtmlPath, htmlPath);
+    return { htmlPath, pdf };
+  } finally {
+    fs.rmSync(pendingHtmlPath, { force: true });
+  }
 }

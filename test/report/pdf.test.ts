@@ -133,6 +133,31 @@ test('missing Chromium gives install hint', async () => {
   );
 });
 
+test('failed print keeps previous report', async () => {
+  const htmlBefore = fs.readFileSync(path.join(outDir, 'report.html'));
+  const pdfBefore = fs.readFileSync(path.join(outDir, 'report.pdf'));
+  await assert.rejects(
+    writeReport(outDir, '<!DOCTYPE html><p>new</p>', { pdf: true, chromiumPath: path.join(outDir, 'no-such-chromium') }),
+    SynganError,
+  );
+  assert.deepEqual(fs.readFileSync(path.join(outDir, 'report.html')), htmlBefore);
+  assert.deepEqual(fs.readFileSync(path.join(outDir, 'report.pdf')), pdfBefore);
+  assert.deepEqual(
+    fs.readdirSync(outDir).filter((name) => name.startsWith('.')),
+    [],
+    'no pending or temporary file left',
+  );
+});
+
+test('HTML path without .html rejected', async () => {
+  const textPath = path.join(outDir, 'report.txt');
+  fs.writeFileSync(textPath, '<p>x</p>');
+  await assert.rejects(
+    printPdf(textPath, path.join(outDir, 'text.pdf')),
+    (error: unknown) => error instanceof SynganError && /does not end in \.html/.test(error.message),
+  );
+});
+
 test('SYNGAN_CHROMIUM overrides the default', () => {
   const saved = process.env.SYNGAN_CHROMIUM;
   process.env.SYNGAN_CHROMIUM = path.join(outDir, 'custom-chromium');

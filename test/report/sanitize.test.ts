@@ -21,6 +21,7 @@ const CASES: [string, string, string][] = [
   ['comment', '<!-- <script>alert(1)</script> -->t', 't'],
   ['svg with script', '<svg><script>alert(1)</script><image href="http://example.invalid/x"/></svg>t', 't'],
   ['iframe', '<iframe src="http://example.invalid/"></iframe>t', 't'],
+  ['void embed keeps what follows', '<embed src="http://example.invalid/x.swf">after<object data="x"></object>t', 'aftert'],
   ['textarea hides markup', '<textarea><table></textarea>t', 't'],
   ['invalid colspan', '<td colspan="2;x" rowspan="3">v</td>', '<td rowspan="3">v</td>'],
   ['duplicate attribute', '<td colspan="2" colspan="5">v</td>', '<td colspan="2">v</td>'],
