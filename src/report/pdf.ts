@@ -107,7 +107,7 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: Print
     try {
       await page.waitForFunction('window.__syngan_ready === true', { timeout: timeoutMs });
     } catch (error) {
-      throw new SynganError(`The charts in ${htmlFile} were not drawn within ${timeoutMs} ms.`, {
+      throw new SynganError(`Drawing the charts in ${htmlFile} timed out after ${timeoutMs} ms.`, {
         hint: 'The page must set window.__syngan_ready = true; pages rendered by renderReport do. Raise timeoutMs for many large charts.',
         cause: error,
       });
@@ -177,7 +177,7 @@ async function launchChromium(executablePath: string, userDataDir: string, timeo
     return await puppeteer.launch({
       executablePath,
       headless: true,
-      // A pipe instead of a debugging port, so the browser opens no socket at all.
+      // A pipe instead of a debugging port, so the browser listens on no port.
       pipe: true,
       userDataDir,
       timeout: timeoutMs,
@@ -201,7 +201,7 @@ async function launchChromium(executablePath: string, userDataDir: string, timeo
   }
 }
 
-/** Counts `/Type /Page` objects in a PDF; Chromium writes one per page, uncompressed. */
+/** Counts `/Type /Page` objects in a PDF. Chromium (checked with 156) writes one per page, uncompressed. */
 export function countPdfPages(pdf: Uint8Array): number {
   const text = Buffer.from(pdf).toString('latin1');
   return (text.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;

@@ -116,7 +116,7 @@ test('charts not ready times out', async () => {
   const htmlPath = writeHtml('never-ready.html', '<p>no ready flag</p>');
   await assert.rejects(
     printPdf(htmlPath, path.join(outDir, 'never-ready.pdf'), { timeoutMs: 3000 }),
-    (error: unknown) => error instanceof SynganError && /were not drawn within 3000 ms/.test(error.message),
+    (error: unknown) => error instanceof SynganError && /timed out after 3000 ms/.test(error.message),
   );
   assert.ok(!fs.existsSync(path.join(outDir, 'never-ready.pdf')));
 });
