@@ -84,7 +84,7 @@ export const FAMILY_DEFAULTS: Record<Family, FamilyDefaults> = {
   'reference-dcgan': { optimizer: 'adam', lrG: 2e-4, lrD: 2e-4, betas: [0.5, 0.999], nCritic: 1, clip: null, gpLambda: 0, latentDim: 100 },
 };
 
-/** The loss each family trains with. */
+/** Returns the loss a family trains with. */
 export function lossOf(family: Family): LossKind {
   if (family === 'wgan' || family === 'wgan-gp') return 'wasserstein';
   if (family === 'sngan') return 'hinge';

@@ -40,7 +40,7 @@ function checkCount(name: string, value: number | undefined): void {
 /**
  * Generates a labelled synthetic dataset from a trained run and writes it with the dataset
  * writer (IDX, PNG folder or NPY, with manifest.json). Images are generated, labelled and
- * written `batchSize` at a time. Conditional models get balanced classes: image i asks for class
+ * written `batchSize` at a time. Conditional models get balanced classes: image i is generated as class
  * i mod classes, so every class has count/classes images (the first count mod classes classes
  * one more). Unconditional models need a `labeler`, and the manifest records
  * `labelSource: "classifier"` with `labelerId`. Latent batch b comes from seed

@@ -15,7 +15,7 @@ import { SampleEvent, runTrainingLoop } from '../training/loop';
 import { TrainConfig, TrainConfigInput, lossOf, resolveConfig } from './config';
 import { configHash, runId } from './hash';
 
-/** Where and how a run stands, stored as `run.json` in its folder. */
+/** State and figures of a run, stored as `run.json` in its folder. */
 export interface RunRecord {
   /** `<name>-<hash12>`, also the folder name. */
   id: string;
@@ -62,7 +62,7 @@ export interface TrainOptions {
   stopAfterSteps?: number;
 }
 
-/** The runs folder: `runsDir` when given, else SYNGAN_RUNS_DIR, else `<project root>/runs`. */
+/** Resolves the runs folder: `runsDir` when given, else SYNGAN_RUNS_DIR, else `<project root>/runs`. */
 export function resolveRunsDir(runsDir?: string): string {
   return path.resolve(runsDir ?? process.env.SYNGAN_RUNS_DIR ?? path.join(projectRoot(), 'runs'));
 }
@@ -85,7 +85,7 @@ export function loadRun(dir: string): RunRecord {
   }
 }
 
-/** Every run under `runsDir` (folders with a run.json; hidden temporary folders skipped), newest first. */
+/** Lists the runs under `runsDir` (folders with a run.json, hidden temporary folders skipped), newest first. */
 export function listRuns(runsDir?: string): RunRecord[] {
   const dir = resolveRunsDir(runsDir);
   if (!fs.existsSync(dir)) return [];
@@ -106,7 +106,7 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** The training split of the config's dataset, cut to `maxImages` (the first images) when set. */
+/** Loads the training split of the config's dataset, cut to its first `maxImages` images when set. */
 export function loadTrainingImages(config: TrainConfig): ImageDataset {
   const full = loadDataset(config.dataset, 'train');
   if (config.maxImages === null || config.maxImages >= full.count) return full;
@@ -120,7 +120,7 @@ export function totalStepsOf(config: TrainConfig, imageCount: number): number {
   return Math.max(1, Math.ceil((config.epochs! * batchesPerEpoch) / config.nCritic));
 }
 
-/** The trainer's numeric settings for a config. */
+/** Returns the trainer's numeric settings for a config. */
 export function hyperparametersOf(config: TrainConfig, numClasses: number): GanHyperparameters {
   return {
     loss: lossOf(config.family),

@@ -4,7 +4,7 @@ import { tf } from '../core/backend';
 import { deriveSeed } from '../core/random';
 import { Initializer, ParameterStore, TensorMap } from './parameters';
 
-/** A batch statistic that a training-mode forward pass asks to fold into a moving average. */
+/** Batch statistic that a training-mode forward pass folds into a moving average later. */
 export interface StateUpdate {
   variable: Variable;
   /** Batch statistic of this forward pass (kept alive until the update is applied). */
@@ -13,7 +13,7 @@ export interface StateUpdate {
   momentum: number;
 }
 
-/** How one forward pass runs. */
+/** Settings of one forward pass. */
 export interface ForwardContext {
   /** Training mode: batch statistics in batch norm, dropout on. */
   training: boolean;
@@ -23,7 +23,7 @@ export interface ForwardContext {
   weights?: TensorMap;
   /** State to use in place of the live state variables (for example the EMA generator's). */
   state?: TensorMap;
-  /** Where training-mode batch norm puts its moving-statistics updates; none are made without it. */
+  /** Destination of training-mode batch-norm statistics; without it no moving average changes. */
   stateUpdates?: StateUpdate[];
 }
 
@@ -83,12 +83,12 @@ export class SpectralNorm {
     });
   }
 
-  /** The current estimate σ = vᵀ W u of the kernel's largest singular value, as a scalar tensor. */
+  /** Estimates the kernel's largest singular value as σ = vᵀ W u (a scalar tensor). */
   sigma(kernel: Tensor): Tensor {
     return tf.sum(tf.mul(this.v, tf.matMul(this.matrix(kernel), this.u)));
   }
 
-  /** The kernel divided by σ. */
+  /** Divides the kernel by σ. */
   normalize(kernel: Tensor): Tensor {
     return tf.div(kernel, this.sigma(kernel));
   }

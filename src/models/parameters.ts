@@ -51,7 +51,7 @@ export class ParameterStore {
     return total;
   }
 
-  /** The trainable weights as a name → tensor map (the variables themselves, not copies). */
+  /** Returns the trainable weights as a name → tensor map (the variables themselves, not copies). */
   trainableMap(): TensorMap {
     return Object.fromEntries(this.trainable);
   }

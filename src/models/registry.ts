@@ -17,7 +17,7 @@ export function isConditional(family: Family): boolean {
   return family === 'cgan';
 }
 
-/** What the builders need: image shape, latent size, base width, classes, and the experiment seed. */
+/** Builder inputs: image shape, latent size, base width, classes, and the experiment seed. */
 export interface ModelOptions {
   image: ImageShape;
   latentDim: number;

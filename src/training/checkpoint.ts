@@ -98,7 +98,7 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   return { dir, index, values };
 }
 
-/** The newest complete checkpoint under `checkpointsDir`, or undefined when there is none. */
+/** Finds the newest complete checkpoint under `checkpointsDir`; undefined when there is none. */
 export function findLatestCheckpoint(checkpointsDir: string): string | undefined {
   if (!fs.existsSync(checkpointsDir)) return undefined;
   const latestFile = path.join(checkpointsDir, 'latest.json');

@@ -24,12 +24,12 @@ export class WeightAverage {
     });
   }
 
-  /** The averaged weights, for `ForwardContext.weights`. */
+  /** Returns the averaged weights, for `ForwardContext.weights`. */
   weightMap(): TensorMap {
     return Object.fromEntries(this.weights);
   }
 
-  /** The averaged state, for `ForwardContext.state`. */
+  /** Returns the averaged state, for `ForwardContext.state`. */
   stateMap(): TensorMap {
     return Object.fromEntries(this.state);
   }

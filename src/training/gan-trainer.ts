@@ -197,11 +197,11 @@ export class GanTrainer {
   }
 
   /**
-   * The last discriminator update and the generator update, sharing one generator forward pass.
-   * The fake batch is recorded on the generator's tape; the discriminator trains on a detached
-   * copy of it; the gradient of the generator loss through the updated discriminator with
-   * respect to the fake images, ∂L/∂x, is then pulled back through the recorded generator pass
-   * as the gradient of sum(x · ∂L/∂x) (∂L/∂x held constant). Returns the step's figures [6].
+   * Runs the last discriminator update and the generator update on one generator forward pass.
+   * The fake batch x is recorded on the generator's tape, and the discriminator trains on a
+   * detached copy of it. Then ∂L/∂x, the gradient of the generator loss through the updated
+   * discriminator, is pulled back through the recorded pass as the gradient of sum(x · ∂L/∂x)
+   * with ∂L/∂x held constant. Returns the step's figures [6].
    */
   private lastUpdates(real: RealBatch, step: number): Tensor {
     const k = this.hyper.nCritic - 1;
@@ -232,8 +232,8 @@ export class GanTrainer {
   }
 
   /**
-   * One discriminator update on a real batch and a (detached) fake batch. The returned scalars
-   * are kept out of every tidy scope, so the caller disposes them.
+   * Updates the discriminator once on a real batch and a detached fake batch. The returned
+   * scalars are kept out of every tidy scope, so the caller disposes them.
    */
   private discriminatorUpdate(real: RealBatch, fake: Tensor4D, fakeLabels: Tensor1D | undefined, step: number, k: number): DiscriminatorFigures {
     const { hyper, discriminator } = this;
@@ -274,8 +274,8 @@ function disposeFigures(figures: DiscriminatorFigures): void {
 }
 
 /**
- * A tensor sharing `x`'s data but with no link to the gradient tape, so gradients stop there
- * (TensorFlow.js has no public stop-gradient op). The backend's reference count of the data is
+ * Returns a tensor that shares `x`'s data but has no link to the gradient tape, so gradients
+ * stop there (TensorFlow.js 4.22 has no public stop-gradient op). The backend's reference count of the data is
  * raised, so `x` and the copy can be disposed in any order.
  */
 export function detach<T extends Tensor>(x: T): T {

@@ -20,7 +20,7 @@ export const HISTORY_COLUMNS: Array<keyof HistoryRow> = [
   'step', 'epoch', 'dLoss', 'gLoss', 'dReal', 'dFake', 'gradientPenalty', 'wasserstein', 'imagesPerS', 'elapsedMs',
 ];
 
-/** The history as CSV text with a header row; empty cells where a figure does not apply. */
+/** Formats the history as CSV with a header row and empty cells where a figure does not apply. */
 export function historyToCsv(rows: readonly HistoryRow[]): string {
   const lines = [HISTORY_COLUMNS.join(',')];
   for (const row of rows) lines.push(HISTORY_COLUMNS.map((column) => (row[column] === null ? '' : String(row[column]))).join(','));

@@ -23,7 +23,7 @@ export interface SampleEvent {
   final: boolean;
 }
 
-/** What one training session needs besides the trainer. */
+/** Options of `runTrainingLoop`. */
 export interface TrainingLoopOptions {
   trainer: GanTrainer;
   /** Real images; labels are used by conditional models. */
@@ -44,7 +44,7 @@ export interface TrainingLoopOptions {
   stopAfterSteps?: number;
 }
 
-/** How a training session ended. */
+/** Outcome of one training session. */
 export interface TrainingLoopResult {
   status: 'complete' | 'interrupted';
   /** Steps completed in total. */

@@ -2,7 +2,7 @@ import type { Scalar, Tensor, Tensor4D } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
 
-/** How the discriminator's outputs turn into losses. */
+/** Loss family: the formulas that turn discriminator outputs into losses. */
 export type LossKind = 'non-saturating' | 'wasserstein' | 'hinge';
 
 /**

@@ -5,12 +5,12 @@ import path from 'node:path';
 import type { TrainConfigInput } from '../../src/experiments';
 import type { HistoryRow } from '../../src/training';
 
-/** A fresh temporary runs folder. */
+/** Creates a fresh temporary runs folder. */
 export function tempRunsDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `syngan-${label}-`));
 }
 
-/** A config small enough to train in seconds on 2 CPU cores: width 8, latent 16, 256 MNIST images. */
+/** Returns a config that trains in seconds: width 8, latent size 16, 256 MNIST images. */
 export function tinyConfig(overrides: Partial<TrainConfigInput> = {}): TrainConfigInput {
   return {
     name: 'tiny', family: 'dcgan', dataset: 'mnist', steps: 12, batchSize: 16, latentDim: 16, width: 8,
@@ -18,7 +18,7 @@ export function tinyConfig(overrides: Partial<TrainConfigInput> = {}): TrainConf
   };
 }
 
-/** The history without its timing columns, which differ from run to run. */
+/** Drops the timing columns, which differ from run to run, from history rows. */
 export function lossHistory(rows: readonly HistoryRow[]): Array<Record<string, number | null>> {
   return rows.map(({ imagesPerS, elapsedMs, ...rest }) => rest);
 }

@@ -64,7 +64,8 @@ test('run folder holds record, history and samples', async () => {
   assert.equal(record.steps, 6);
   assert.equal(record.backend.kind, 'cpu');
   assert.equal(record.environment.nodeVersion, process.version);
-  assert.ok(record.finalLosses && Number.isFinite(record.finalLosses.gLoss));
+  assert.ok(record.finalLosses, 'finalLosses missing');
+  assert.ok(Number.isFinite(record.finalLosses.gLoss));
   const samples = fs.readdirSync(path.join(record.dir, 'samples')).sort();
   assert.deepEqual(samples, ['final.png', 'step-000003.png']);
   const csv = fs.readFileSync(path.join(record.dir, 'history.csv'), 'utf8').trim().split('\n');

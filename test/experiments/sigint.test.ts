@@ -34,7 +34,8 @@ test('SIGINT writes a checkpoint and exits cleanly', async () => {
   assert.ok(line, `no record line in:\n${stdout}`);
   const printed = JSON.parse(line.slice('record '.length)) as { status: string; steps: number; dir: string };
   assert.equal(printed.status, 'interrupted');
-  assert.ok(printed.steps > 0 && printed.steps < 100_000);
+  assert.ok(printed.steps > 0, 'no step finished before SIGINT');
+  assert.ok(printed.steps < 100_000, 'the run finished before SIGINT');
 
   const record = loadRun(printed.dir);
   assert.equal(record.status, 'interrupted');
