@@ -19,7 +19,10 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Encodes a 224×224 grey noise image (8×8 tiles of 28 px, like a sample grid) as base64 PNG. */
+/**
+ * Encodes a 224×224 grey noise image, the size of an 8×8 grid of 28 px samples, as base64 PNG.
+ * Noise does not compress, so the image is a worst case for the report's size.
+ */
 function sampleGridPng(seed: number): string {
   const png = new PNG({ width: 224, height: 224 });
   let state = seed;
