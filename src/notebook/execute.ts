@@ -72,8 +72,12 @@ export interface ExecuteResult {
 /** After an abort reply, tslab keeps rejecting requests for 200 ms; wait a bit longer. */
 const ABORT_RETRY_DELAY_MS = 300;
 const MAX_SENDS_PER_CELL = 10;
-/** A request after a failure that gets no message at all within this time counts as dropped. */
-const DROPPED_REQUEST_MS = 2_000;
+/**
+ * A request after a failure that gets no message at all (not even the busy status, which tslab
+ * publishes on receipt) within this time counts as dropped and is sent again. tslab 1.0.22 was
+ * seen to answer "abort" rather than drop; the generous limit avoids running a slow cell twice.
+ */
+const DROPPED_REQUEST_MS = 5_000;
 /** Maximum wait for the idle status after the execute_reply, while outputs may still arrive. */
 const IDLE_AFTER_REPLY_MS = 30_000;
 const POLL_MS = 250;

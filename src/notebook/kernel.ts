@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import * as zmq from 'zeromq';
@@ -113,10 +114,13 @@ export class TslabKernel {
     const connection = await createConnectionFile();
     const args = [tslabBinPath(), 'kernel', '--config-path', connection.file];
     if (options.language === 'javascript') args.push('--js');
+    const preload = path.join(__dirname, 'kernel-preload.js');
+    if (fs.existsSync(preload)) args.unshift('--require', preload);
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The stdin pipe stays open while this process lives; kernel-preload exits when it closes.
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new TslabKernel(connection, child);
   }

@@ -1,6 +1,6 @@
 // Runs the fixture notebooks through the real tslab kernel from node_modules.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -231,6 +231,49 @@ test('notebook imports compiled project code', async () => {
   assert.equal(streamText(codeCells(result)[0].outputs, 'stdout'), 'function y\n');
 });
 
+test('kernel stops when the runner dies', async () => {
+  const notebookPath = path.join(tempDir, 'runner-dies.json');
+  fs.writeFileSync(
+    notebookPath,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        { id: 'pid', cell_type: 'code', metadata: {}, source: 'console.log(`kernel pid ${process.pid}`);', execution_count: null, outputs: [] },
+        { id: 'wait', cell_type: 'code', metadata: {}, source: 'await new Promise((resolve) => setTimeout(resolve, 600_000));', execution_count: null, outputs: [] },
+      ],
+    }),
+  );
+  const script = `require(${JSON.stringify(path.join(projectRoot(), 'dist', 'src', 'notebook'))}).executeNotebook(${JSON.stringify(notebookPath)}, {
+    onOutput: (event) => { if (event.output.output_type === 'stream') process.stdout.write(event.output.text); },
+  });`;
+  const runner = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+
+  let printed = '';
+  const kernelPid = await new Promise<number>((resolve, reject) => {
+    runner.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const match = /kernel pid (\d+)/.exec(printed);
+      if (match) resolve(Number(match[1]));
+    });
+    runner.on('exit', () => reject(new Error(`the runner exited first; it printed: ${printed}`)));
+  });
+  runner.kill('SIGKILL');
+
+  let alive = true;
+  for (let attempt = 0; attempt < 100 && alive; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      process.kill(kernelPid, 0);
+    } catch {
+      alive = false;
+    }
+  }
+  if (alive) process.kill(kernelPid, 'SIGKILL');
+  assert.equal(alive, false, `kernel ${kernelPid} still ran 10 s after its runner was killed`);
+});
+
 const jupyter = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
 test('nbconvert reads executed notebook', { skip: jupyter.status !== 0 ? 'jupyter nbconvert is not installed' : false }, () => {
   const file = path.join(tempDir, 'success.ipynb');
@@ -241,7 +284,7 @@ test('nbconvert reads executed notebook', { skip: jupyter.status !== 0 ? 'jupyte
 });
 
 test('written notebooks pass the nbformat check', () => {
-  for (const name of fs.readdirSync(tempDir)) {
+  for (const name of fs.readdirSync(tempDir).filter((file) => file.endsWith('.ipynb'))) {
     const json = JSON.parse(fs.readFileSync(path.join(tempDir, name), 'utf8'));
     assert.deepEqual(findNbformatProblems(json), [], name);
   }
