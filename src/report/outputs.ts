@@ -50,7 +50,7 @@ export function renderCellOutputs(cell: NotebookCell, md: MarkdownIt, env: Markd
       env.doc.tableCount += 1;
       const number = env.doc.tableCount;
       html +=
-        `<figure class="report-table" id="table-${number}">` +
+        `<figure class="${tableFigureClass(block.html)}" id="table-${number}">` +
         `<figcaption>${captionHtml('Table', number, block.caption, md, env)}</figcaption>` +
         `<div class="table-body">${block.html}</div></figure>\n`;
     } else if (block.kind === 'other') {
@@ -58,6 +58,18 @@ export function renderCellOutputs(cell: NotebookCell, md: MarkdownIt, env: Markd
     }
   }
   return html;
+}
+
+/**
+ * Tables with more rows than this may break across pages in print; shorter ones are kept on one
+ * page like figures.
+ */
+const MAX_UNBROKEN_TABLE_ROWS = 25;
+
+/** Returns the class of a table's `<figure>`: `report-table`, plus `long-table` for long tables. */
+export function tableFigureClass(tableHtml: string): string {
+  const rows = (tableHtml.match(/<tr[\s>]/g) ?? []).length;
+  return rows > MAX_UNBROKEN_TABLE_ROWS ? 'report-table long-table' : 'report-table';
 }
 
 /** Renders `Figure 3. Caption` with the caption as inline markdown. */

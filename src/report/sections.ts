@@ -4,7 +4,7 @@ import { SynganError } from '../core/errors';
 import type { DocumentState, HeadingEntry } from './document';
 import { escapeHtml } from './escape';
 import type { MarkdownEnv } from './markdown';
-import { captionHtml } from './outputs';
+import { captionHtml, tableFigureClass } from './outputs';
 
 /** The metrics of all models, one row per model; every value comes from a run record. */
 export interface MetricsTable {
@@ -108,12 +108,13 @@ export function renderMetricsTable(table: MetricsTable, md: MarkdownIt, env: Mar
     .map((row) => `<tr>${row.map((value, column) => `<td${cellClass(column)}>${escapeHtml(formatValue(value))}</td>`).join('')}</tr>`)
     .join('\n');
 
+  const tableHtml = `<table class="metrics"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
   env.doc.tableCount += 1;
   const number = env.doc.tableCount;
   return (
-    `<figure class="report-table" id="table-${number}">` +
+    `<figure class="${tableFigureClass(tableHtml)}" id="table-${number}">` +
     `<figcaption>${captionHtml('Table', number, table.caption, md, env)}</figcaption>` +
-    `<div class="table-body"><table class="metrics"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div></figure>\n`
+    `<div class="table-body">${tableHtml}</div></figure>\n`
   );
 }
 

@@ -93,6 +93,9 @@ pre.output-stream.stderr { background: #fff8e6; }
 figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }
 figure.report-figure { text-align: center; }
 figure.report-figure img { display: block; margin: 0 auto; image-rendering: auto; }
+figure.long-table { break-inside: auto; page-break-inside: auto; }
+figure.long-table tr { break-inside: avoid; page-break-inside: avoid; }
+figure.report-table figcaption { break-after: avoid; page-break-after: avoid; }
 figcaption { font-size: 0.9rem; text-align: center; margin: 0.45em auto 0; max-width: 90%; }
 figure.report-table figcaption { margin: 0 auto 0.45em; }
 .caption-label { font-weight: 700; margin-right: 0.3em; }

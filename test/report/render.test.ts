@@ -329,3 +329,21 @@ test('long text output is truncated', () => {
   assert.ok(html.length < 300_000, `${html.length} characters`);
   assert.match(html, /<pre class="output-stream stdout">start x+\n\[… 800010 characters omitted …\]\nx+ end<\/pre>/);
 });
+
+test('long table may break across pages', () => {
+  const rows = Array.from({ length: 40 }, (_, row) => `<tr><td>${row}</td></tr>`).join('');
+  const file = writeNotebook([
+    {
+      cell_type: 'code',
+      source: 'table()',
+      metadata: {},
+      outputs: [
+        { output_type: 'display_data', data: { 'text/html': `<table><tbody>${rows}</tbody></table>` }, metadata: {} },
+        { output_type: 'display_data', data: { 'text/html': '<table><tbody><tr><td>short</td></tr></tbody></table>' }, metadata: {} },
+      ],
+    },
+  ]);
+  const { html } = renderReport({ notebooks: [{ path: file }], reproducibility: REPRODUCIBILITY });
+  assert.match(html, /<figure class="report-table long-table" id="table-1">/);
+  assert.match(html, /<figure class="report-table" id="table-2">/);
+});
