@@ -2,3 +2,4 @@ export * from './dataset-report';
 export * from './profiles';
 export * from './results';
 export * from './figures';
+export * from './evaluate-run';
