@@ -22,7 +22,7 @@ export interface NotebookEntry {
   elapsedMs?: number;
   /** False when execution stopped at a failing cell. */
   ok?: boolean;
-  /** The failing cell: its 1-based index in the notebook, or its cell id. */
+  /** The failing cell: its 1-based number among all cells of the notebook, or its cell id. */
   failedCell?: number | string;
 }
 
@@ -47,7 +47,8 @@ export function renderNotebookSection(
 
   const cells = notebook.cells.filter((cell) => !cellTags(cell).includes(REMOVE_CELL));
   const firstSource = cells[0]?.cell_type === 'markdown' ? joinMultiline(cells[0].source) : '';
-  const opensWithHeading = /^\s*#{1,6}\s/.test(firstSource);
+  const opensWithHeading = md.parse(firstSource, {})[0]?.type === 'heading_open';
+  const failedCellNumber = findFailedCellNumber(entry, notebook.cells);
 
   // A leading `# Title` that repeats the given title is dropped. Top-level headings that remain
   // move one level down, under the given title.
@@ -68,7 +69,7 @@ export function renderNotebookSection(
 
   // The notebook's details go under its title: the given title, else the notebook's own first
   // heading, else the top of the section.
-  const details = { html: renderNotebookDetails(entry) };
+  const details = { html: renderNotebookDetails(entry, failedCellNumber) };
   if (entry.title || !opensWithHeading) {
     html += details.html;
     details.html = '';
@@ -91,7 +92,7 @@ export function renderNotebookSection(
     if (cell.cell_type !== 'code') return;
 
     const cellNumber = notebook.cells.indexOf(cell) + 1;
-    const failed = entry.ok === false && entry.failedCell !== undefined && (entry.failedCell === cellNumber || entry.failedCell === cell.id);
+    const failed = entry.ok === false && cellNumber === failedCellNumber;
     html += `<div class="code-cell${failed ? ' cell-failed' : ''}">\n`;
     const source = sources[cellIndex];
     if (source.trim() && !tags.includes(REMOVE_INPUT)) {
@@ -107,14 +108,22 @@ export function renderNotebookSection(
   return html;
 }
 
+/** Returns the 1-based number of the failing cell, or undefined when none is given or found. */
+function findFailedCellNumber(entry: NotebookEntry, cells: NotebookCell[]): number | undefined {
+  if (typeof entry.failedCell === 'number') return entry.failedCell;
+  if (typeof entry.failedCell !== 'string') return undefined;
+  const index = cells.findIndex((cell) => cell.id === entry.failedCell);
+  return index < 0 ? undefined : index + 1;
+}
+
 /** Renders the line under the notebook's title: file name, run time, and a notice when execution failed. */
-function renderNotebookDetails(entry: NotebookEntry): string {
+function renderNotebookDetails(entry: NotebookEntry, failedCellNumber: number | undefined): string {
   const meta = [`Notebook <code>${escapeHtml(path.basename(entry.path))}</code>`];
   if (entry.elapsedMs !== undefined) meta.push(`executed in ${escapeHtml(formatDuration(entry.elapsedMs))}`);
   let html = `<p class="notebook-meta">${meta.join(', ')}.</p>\n`;
 
   if (entry.ok === false) {
-    const where = entry.failedCell === undefined ? '' : ` at cell ${escapeHtml(String(entry.failedCell))}`;
+    const where = failedCellNumber === undefined ? '' : ` at cell ${failedCellNumber}`;
     html +=
       `<div class="notebook-failed" role="alert"><strong>Execution failed${where}.</strong> ` +
       'The error is shown below; cells after it did not run, so their outputs are missing.</div>\n';

@@ -152,6 +152,16 @@ test('error output is marked', () => {
   assert.match(report.html, /<div class="code-cell cell-failed">/);
 });
 
+test('failed cell found by id', () => {
+  const { html } = renderReport({
+    notebooks: [{ path: BASELINE_NOTEBOOK, ok: false, failedCell: 'fails' }],
+    reproducibility: REPRODUCIBILITY,
+  });
+  assert.match(html, /<strong>Execution failed at cell 8\.<\/strong>/);
+  assert.equal((html.match(/<div class="code-cell cell-failed">/g) ?? []).length, 1);
+  assert.match(html, /<div class="code-cell cell-failed">\n<details class="cell-input"><summary>Code, cell 8<\/summary>/);
+});
+
 test('remove-cell tag drops the cell', () => {
   assert.doesNotMatch(report.html, /REMOVED-CELL-OUTPUT/);
   assert.doesNotMatch(report.html, /secretHelper/);
