@@ -43,7 +43,8 @@ const IMAGE_EXTENSIONS: Record<string, string> = {
  * the output never refers to a URL.
  */
 export function createMarkdownRenderer(): MarkdownIt {
-  const md = new MarkdownIt({ html: false, linkify: false, typographer: true });
+  // The typographer stays off because it would turn `--force` in prose into an en dash.
+  const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
   const rules = md.renderer.rules;
 
   rules.heading_open = (tokens, idx, _options, env: MarkdownEnv) => {
