@@ -4,3 +4,4 @@ export * from './network';
 export * from './parameters';
 export * from './reference-dcgan';
 export * from './registry';
+export * from './random-ops';

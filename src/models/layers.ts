@@ -3,6 +3,7 @@ import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { tf } from '../core/backend';
 import { deriveSeed } from '../core/random';
 import { Initializer, ParameterStore, TensorMap } from './parameters';
+import { seededDropout } from './random-ops';
 
 /** Batch statistic that a training-mode forward pass folds into a moving average later. */
 export interface StateUpdate {
@@ -212,13 +213,13 @@ export class BatchNorm {
   }
 }
 
-/** Inverted dropout with a seed derived from the forward pass's seed and the layer name. */
+/** Inverted dropout with a mask seeded from the forward pass's seed and the layer name. */
 export class Dropout {
   constructor(readonly name: string, readonly rate: number) {}
 
   apply(x: Tensor, ctx: ForwardContext): Tensor {
     if (!ctx.training || this.rate === 0) return x;
     const seed = deriveSeed(ctx.seed ?? 0, `dropout/${this.name}`);
-    return tf.dropout(x, this.rate, undefined, seed);
+    return seededDropout(x, this.rate, seed);
   }
 }
