@@ -1,8 +1,7 @@
 import { tf } from '../core/backend';
 import { SynganError } from '../core/errors';
 import { type Arithmetic, type ArithmeticRequest, resolveArithmetic } from './arithmetic';
-import { type FeatureMatrix, assertSameDims, toFloat64, validateFeatureMatrix } from './feature-matrix';
-import { toFloat32 } from './inner-products';
+import { type FeatureMatrix, assertSameDims, validateFeatureMatrix } from './feature-matrix';
 import { congruence, dot4, dot, pivotedCholesky, tridiagonalEigenvalues, tridiagonalize } from './linalg';
 
 /** Mean and unbiased covariance (divided by n − 1) of a feature matrix, in float64. */
@@ -66,21 +65,19 @@ export const FID_MAX_IMAGINARY_RELATIVE = 1e-3;
  */
 export function gaussianStatistics(matrix: FeatureMatrix, arithmetic: Arithmetic = 'float64'): GaussianStatistics {
   const { rows: n, cols: dims } = matrix;
-  const data = toFloat64(matrix);
+  const data = matrix.data;
   const mean = new Float64Array(dims);
   for (let i = 0; i < n; i += 1) for (let j = 0; j < dims; j += 1) mean[j] += data[i * dims + j];
   for (let j = 0; j < dims; j += 1) mean[j] /= n;
 
-  // Centred data, transposed to dims × n so each covariance entry is a dot product of two rows.
-  const centredT = new Float64Array(dims * n);
-  for (let i = 0; i < n; i += 1) for (let j = 0; j < dims; j += 1) centredT[j * n + i] = data[i * dims + j] - mean[j];
-
   const covariance = new Float64Array(dims * dims);
   if (arithmetic === 'float32') {
-    const centred = tf.tensor2d(toFloat32({ rows: dims, cols: n, data: centredT }), [dims, n], 'float32');
-    const product = tf.matMul(centred, centred, false, true);
+    const centred = new Float32Array(n * dims);
+    for (let i = 0; i < n; i += 1) for (let j = 0; j < dims; j += 1) centred[i * dims + j] = data[i * dims + j] - mean[j];
+    const tensor = tf.tensor2d(centred, [n, dims], 'float32');
+    const product = tf.matMul(tensor, tensor, true, false);
     const values = product.dataSync();
-    centred.dispose();
+    tensor.dispose();
     product.dispose();
     for (let a = 0; a < dims; a += 1) {
       for (let b = 0; b <= a; b += 1) {
@@ -89,17 +86,21 @@ export function gaussianStatistics(matrix: FeatureMatrix, arithmetic: Arithmetic
         covariance[b * dims + a] = value;
       }
     }
-  } else {
-    const four = new Float64Array(4);
-    for (let b = 0; b < dims; b += 1) {
-      let a = 0;
-      for (; a + 4 <= b + 1; a += 4) {
-        dot4(centredT, a * n, n, centredT, b * n, n, four);
-        for (let r = 0; r < 4; r += 1) covariance[(a + r) * dims + b] = four[r] / (n - 1);
-      }
-      for (; a <= b; a += 1) covariance[a * dims + b] = dot(centredT, a * n, centredT, b * n, n) / (n - 1);
-      for (a = 0; a < b; a += 1) covariance[b * dims + a] = covariance[a * dims + b];
+    return { count: n, dims, mean, covariance };
+  }
+
+  // Centred data, transposed to dims × n so each covariance entry is a dot product of two rows.
+  const centredT = new Float64Array(dims * n);
+  for (let i = 0; i < n; i += 1) for (let j = 0; j < dims; j += 1) centredT[j * n + i] = data[i * dims + j] - mean[j];
+  const four = new Float64Array(4);
+  for (let b = 0; b < dims; b += 1) {
+    let a = 0;
+    for (; a + 4 <= b + 1; a += 4) {
+      dot4(centredT, a * n, n, centredT, b * n, n, four);
+      for (let r = 0; r < 4; r += 1) covariance[(a + r) * dims + b] = four[r] / (n - 1);
     }
+    for (; a <= b; a += 1) covariance[a * dims + b] = dot(centredT, a * n, centredT, b * n, n) / (n - 1);
+    for (a = 0; a < b; a += 1) covariance[b * dims + a] = covariance[a * dims + b];
   }
   return { count: n, dims, mean, covariance };
 }

@@ -15,8 +15,8 @@ export interface InnerProductBlock {
   values: Float32Array | Float64Array;
 }
 
-/** Default maximum number of values in one block (128 MiB as float64). */
-export const DEFAULT_BLOCK_VALUES = 1 << 24;
+/** Default maximum number of values in one block (32 MiB as float64). */
+export const DEFAULT_BLOCK_VALUES = 1 << 22;
 
 /**
  * Calls `visit` for blocks that together cover every inner product between rows of `a` and rows of

@@ -40,12 +40,6 @@ export interface KidResult {
   arithmetic: Arithmetic;
 }
 
-/** Polynomial kernel k(x, y) = (x·y / dims + 1)³ from an inner product. */
-function cubicKernel(innerProduct: number, inverseDims: number): number {
-  const t = innerProduct * inverseDims + 1;
-  return t * t * t;
-}
-
 /** First position in sorted `values` that is ≥ `target`. */
 function lowerBound(values: Int32Array, target: number): number {
   let lo = 0;
@@ -99,17 +93,46 @@ function toSortedSubset(indices: readonly number[], rows: number, name: string, 
   return sorted;
 }
 
+/** For each row, the subsets that contain it and its position in each subset's sorted rows. */
+interface Membership {
+  /** Entries of row r are [offsets[r], offsets[r + 1]). */
+  offsets: Int32Array;
+  subsets: Int32Array;
+  positions: Int32Array;
+}
+
+function membershipOf(sortedSubsets: Int32Array[], rows: number): Membership {
+  const offsets = new Int32Array(rows + 1);
+  for (const subset of sortedSubsets) for (const row of subset) offsets[row + 1] += 1;
+  for (let r = 0; r < rows; r += 1) offsets[r + 1] += offsets[r];
+  const fill = offsets.slice(0, rows);
+  const total = offsets[rows];
+  const subsets = new Int32Array(total);
+  const positions = new Int32Array(total);
+  sortedSubsets.forEach((subset, s) => {
+    subset.forEach((row, position) => {
+      subsets[fill[row]] = s;
+      positions[fill[row]] = position;
+      fill[row] += 1;
+    });
+  });
+  return { offsets, subsets, positions };
+}
+
 /**
  * Accumulates the kernel sums of KID from pairwise inner-product blocks: over all rows, and over
- * the rows of each subset (found by binary search in the sorted subset rows, so each block costs
- * Σ_s |subset rows in block|² kernel evaluations beyond the full sums).
+ * the rows of each subset. Each row's kernel values are computed once into a scratch row, from
+ * which the subsets that contain the row gather their columns while the row is still in cache.
  */
 export class KidAccumulator implements PairwiseConsumer {
   readonly kinds: readonly PairKind[] = ['real-real', 'fake-fake', 'real-fake'];
   private readonly inverseDims: number;
   private readonly realSubsets: Int32Array[];
   private readonly fakeSubsets: Int32Array[];
+  private readonly realMembership: Membership;
+  private readonly fakeMembership: Membership;
   private readonly sums: Record<PairKind, { full: number; perSubset: Float64Array }>;
+  private kernelRow = new Float64Array(0);
 
   constructor(private readonly realRows: number, private readonly fakeRows: number, dims: number, indices: KidSubsetIndices) {
     this.inverseDims = 1 / dims;
@@ -119,6 +142,8 @@ export class KidAccumulator implements PairwiseConsumer {
     }
     this.realSubsets = indices.real.map((rows, s) => toSortedSubset(rows, realRows, 'real', s));
     this.fakeSubsets = indices.fake.map((rows, s) => toSortedSubset(rows, fakeRows, 'fake', s));
+    this.realMembership = membershipOf(this.realSubsets, realRows);
+    this.fakeMembership = membershipOf(this.fakeSubsets, fakeRows);
     const count = this.realSubsets.length;
     this.sums = {
       'real-real': { full: 0, perSubset: new Float64Array(count) },
@@ -132,36 +157,38 @@ export class KidAccumulator implements PairwiseConsumer {
     const width = colEnd - colStart;
     const inverseDims = this.inverseDims;
     const symmetric = kind !== 'real-fake';
-    const sums = this.sums[kind];
+    const perSubset = this.sums[kind].perSubset;
+    const membership = kind === 'fake-fake' ? this.fakeMembership : this.realMembership;
+    const colSets = kind === 'real-real' ? this.realSubsets : this.fakeSubsets;
+    if (this.kernelRow.length < width) this.kernelRow = new Float64Array(width);
+    const kernelRow = this.kernelRow;
 
     let full = 0;
     for (let i = rowStart; i < rowEnd; i += 1) {
-      const offset = (i - rowStart) * width - colStart;
+      // Kernel values of row i for the columns this block owns (j > i when symmetric).
+      const offset = (i - rowStart) * width;
+      const from = symmetric ? i + 1 - colStart : 0;
       let rowSum = 0;
-      for (let j = symmetric ? i + 1 : colStart; j < colEnd; j += 1) rowSum += cubicKernel(values[offset + j], inverseDims);
-      full += rowSum;
-    }
-    sums.full += full;
-
-    const rowSets = kind === 'fake-fake' ? this.fakeSubsets : this.realSubsets;
-    const colSets = kind === 'real-real' ? this.realSubsets : this.fakeSubsets;
-    for (let s = 0; s < rowSets.length; s += 1) {
-      const rowsInSubset = rowSets[s];
-      const colsInSubset = colSets[s];
-      const rowFrom = lowerBound(rowsInSubset, rowStart);
-      const rowTo = lowerBound(rowsInSubset, rowEnd);
-      const colFrom = lowerBound(colsInSubset, colStart);
-      const colTo = lowerBound(colsInSubset, colEnd);
-      let subsetSum = 0;
-      for (let a = rowFrom; a < rowTo; a += 1) {
-        const i = rowsInSubset[a];
-        const offset = (i - rowStart) * width - colStart;
-        for (let b = symmetric ? Math.max(colFrom, lowerBound(colsInSubset, i + 1)) : colFrom; b < colTo; b += 1) {
-          subsetSum += cubicKernel(values[offset + colsInSubset[b]], inverseDims);
-        }
+      for (let c = from; c < width; c += 1) {
+        const t = values[offset + c] * inverseDims + 1;
+        const k = t * t * t;
+        kernelRow[c] = k;
+        rowSum += k;
       }
-      sums.perSubset[s] += subsetSum;
+      full += rowSum;
+
+      for (let m = membership.offsets[i]; m < membership.offsets[i + 1]; m += 1) {
+        const s = membership.subsets[m];
+        const cols = colSets[s];
+        // Symmetric: the subset's rows after i (sorted, so all > i). Cross: its rows in this block.
+        const first = symmetric ? membership.positions[m] + 1 : lowerBound(cols, colStart);
+        const last = symmetric ? cols.length : lowerBound(cols, colEnd);
+        let subsetSum = 0;
+        for (let b = first; b < last; b += 1) subsetSum += kernelRow[cols[b] - colStart];
+        perSubset[s] += subsetSum;
+      }
     }
+    this.sums[kind].full += full;
   }
 
   /** Returns the MMD² estimates from the sums so far (after a full pass). */

@@ -45,20 +45,24 @@ export interface DensityCoverageResult {
  */
 class SmallestValues {
   readonly values: Float64Array;
+  /** The current k-th smallest value of each row, for a quick rejection test. */
+  readonly largestKept: Float64Array;
 
   constructor(readonly rows: number, readonly k: number) {
     this.values = new Float64Array(rows * k).fill(Infinity);
+    this.largestKept = new Float64Array(rows).fill(Infinity);
   }
 
-  offer(row: number, value: number): void {
+  /** Inserts `value` into `row`; call only when value < largestKept[row]. */
+  insert(row: number, value: number): void {
     const base = row * this.k;
     let position = this.k - 1;
-    if (!(value < this.values[base + position])) return;
     while (position > 0 && this.values[base + position - 1] > value) {
       this.values[base + position] = this.values[base + position - 1];
       position -= 1;
     }
     this.values[base + position] = value;
+    this.largestKept[row] = this.values[base + this.k - 1];
   }
 
   /** The k'-th smallest value (1-based k' ≤ k) of every row. */
@@ -107,13 +111,18 @@ export class PrdcAccumulator implements PairwiseConsumer {
   private visitSelf(nearest: SmallestValues, norms: Float64Array, block: InnerProductBlock): void {
     const { rowStart, rowEnd, colStart, colEnd, values } = block;
     const width = colEnd - colStart;
+    const largestKept = nearest.largestKept;
     for (let i = rowStart; i < rowEnd; i += 1) {
       const offset = (i - rowStart) * width - colStart;
       const normI = norms[i];
+      let largestI = largestKept[i];
       for (let j = i + 1; j < colEnd; j += 1) {
         const distance2 = Math.max(0, normI + norms[j] - 2 * values[offset + j]);
-        nearest.offer(i, distance2);
-        nearest.offer(j, distance2);
+        if (distance2 < largestI) {
+          nearest.insert(i, distance2);
+          largestI = largestKept[i];
+        }
+        if (distance2 < largestKept[j]) nearest.insert(j, distance2);
       }
     }
   }
@@ -133,6 +142,8 @@ export class PrdcAccumulator implements PairwiseConsumer {
     const withPr = this.prK !== null;
     const withDc = this.dcK !== null;
     const fakeNorms = this.fakeNorms;
+    const fakePrRadius2 = this.fakePrRadius2;
+    const precisionHit = this.precisionHit;
     let densityCount = 0;
     for (let i = rowStart; i < rowEnd; i += 1) {
       const offset = (i - rowStart) * width - colStart;
@@ -144,8 +155,8 @@ export class PrdcAccumulator implements PairwiseConsumer {
       for (let j = colStart; j < colEnd; j += 1) {
         const distance2 = Math.max(0, normI + fakeNorms[j] - 2 * values[offset + j]);
         if (withPr) {
-          if (distance2 <= prRadius2) this.precisionHit[j] = 1;
-          if (distance2 <= this.fakePrRadius2[j]) recalled = 1;
+          if (distance2 <= prRadius2) precisionHit[j] = 1;
+          if (distance2 <= fakePrRadius2[j]) recalled = 1;
         }
         if (withDc && distance2 < dcRadius2) {
           densityCount += 1;

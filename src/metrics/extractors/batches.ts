@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 import { tf } from '../../core/backend';
+import type { Random } from '../../core/random';
 import type { FeatureMatrix } from '../feature-matrix';
 
 /** The image arrays of an `ImageDataset` that extraction reads. */
@@ -34,6 +35,33 @@ export function imagesToBatch(data: ImageBytes, indices: ArrayLike<number> | { s
     for (let k = 0; k < imageSize; k += 1) values[target + k] = data.images[source + k] / 127.5 - 1;
   }
   return tf.tensor4d(values, [count, data.height, data.width, data.channels]);
+}
+
+/**
+ * Converts the images at `indices` to a float32 tensor [n, h, w, c] in [-1, 1], each shifted by a
+ * random whole number of pixels in [-maxShift, maxShift] along each axis (drawn from `random`).
+ * Pixels shifted in from outside the image are background (byte 0, value -1).
+ */
+export function shiftedImagesToBatch(data: ImageBytes, indices: ArrayLike<number>, maxShift: number, random: Random): Tensor4D {
+  const { height, width, channels } = data;
+  const imageSize = height * width * channels;
+  const values = new Float32Array(indices.length * imageSize).fill(-1);
+  for (let row = 0; row < indices.length; row += 1) {
+    const shiftY = random.int(2 * maxShift + 1) - maxShift;
+    const shiftX = random.int(2 * maxShift + 1) - maxShift;
+    const source = indices[row] * imageSize;
+    const target = row * imageSize;
+    for (let y = Math.max(0, shiftY); y < Math.min(height, height + shiftY); y += 1) {
+      const sourceRow = source + (y - shiftY) * width * channels;
+      const targetRow = target + y * width * channels;
+      for (let x = Math.max(0, shiftX); x < Math.min(width, width + shiftX); x += 1) {
+        for (let c = 0; c < channels; c += 1) {
+          values[targetRow + x * channels + c] = data.images[sourceRow + (x - shiftX) * channels + c] / 127.5 - 1;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(values, [indices.length, height, width, channels]);
 }
 
 /** Copies the labels at `indices` into an int32 array. */

@@ -165,7 +165,7 @@ interface TrainingConfig {
   learningRate: number;
 }
 
-/** The cache key: everything that changes the trained weights or the stored test accuracy. */
+/** Computes the cache key from everything that changes the trained weights or the stored test accuracy. */
 function classifierKey(datasets: ClassifierDatasets, config: TrainingConfig, trainChecksum: string, testChecksum: string): string {
   return sha256(JSON.stringify({
     architecture: config.architecture,
@@ -202,10 +202,10 @@ async function loadStoredClassifier(dir: string, key: string): Promise<DomainCla
 }
 
 /**
- * Returns the domain classifier of a dataset: the stored one when a classifier with the same
- * key (dataset checksums, architecture, seed and training settings) exists under `cacheDir`,
- * otherwise one trained now on the train split, evaluated on the test split and saved (model
- * and `classifier.json`) into `<cacheDir>/<dataset>-<key>/` through a temporary folder.
+ * Returns the domain classifier of a dataset. When a classifier with the same key (dataset
+ * checksums, architecture, seed and training settings) exists under `cacheDir`, it is loaded.
+ * Otherwise one is trained on the train split and evaluated on the test split, and the model and
+ * `classifier.json` are saved into `<cacheDir>/<dataset>-<key>/` through a temporary folder.
  */
 export async function trainOrLoadDomainClassifier(datasets: ClassifierDatasets, options: DomainClassifierOptions = {}): Promise<DomainClassifier> {
   checkDatasets(datasets);
@@ -282,8 +282,8 @@ export interface GetDomainClassifierOptions extends DomainClassifierOptions {
 
 /**
  * Returns the domain classifier of a dataset given by name (`mnist`, `fashion-mnist`), by dataset
- * spec, or as a train/test pair: the stored one when it exists, otherwise one trained now on the
- * train split and measured on the test split (see `trainOrLoadDomainClassifier`).
+ * spec, or as a train/test pair. The stored classifier is loaded when it exists. Otherwise one is
+ * trained, as `trainOrLoadDomainClassifier` describes.
  */
 export async function getDomainClassifier(
   dataset: string | DatasetSpec | ClassifierDatasets,

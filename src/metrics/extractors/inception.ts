@@ -112,9 +112,9 @@ function stripOutputIndex(name: string): string {
 
 /**
  * A TensorFlow.js graph model (an Inception-v3 or any network of that format) as a feature
- * extractor. Images [n, h, w, 1 or 3] in [-1, 1] are resized bilinearly (half-pixel centres, as
- * TF2's `tf.image.resize` and PyTorch's `align_corners=False`) to inputSize × inputSize, grey
- * images are repeated into three channels, and pixels are rescaled to the model's input range.
+ * extractor. Images [n, h, w, 1 or 3] in [-1, 1] are resized bilinearly to inputSize × inputSize
+ * with half-pixel centres, as TF2's `tf.image.resize` and PyTorch's `align_corners=False` do.
+ * Grey images are repeated into three channels, and pixels are rescaled to the model's input range.
  */
 export class GraphModelExtractor implements FeatureExtractor {
   readonly note = INCEPTION_NOTE;

@@ -9,7 +9,7 @@ export const EXTRACTOR_KINDS = ['domain-classifier', 'inception-v3'] as const;
 
 export type ExtractorKind = (typeof EXTRACTOR_KINDS)[number];
 
-/** What `createExtractor` needs: the dataset for a domain classifier, the model path for Inception-v3. */
+/** Request for `createExtractor`: the dataset for a domain classifier, the model path for Inception-v3. */
 export interface ExtractorRequest {
   kind: string;
   /** Dataset the domain classifier is trained on. */

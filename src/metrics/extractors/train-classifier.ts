@@ -5,7 +5,7 @@ import { SynganError } from '../../core/errors';
 import { ProgressTracker, type ProgressListener } from '../../core/progress';
 import { Random, deriveSeed } from '../../core/random';
 import { FEATURE_LAYER_NAME } from './architectures';
-import { imagesToBatch, labelsAt, type LabelledImages } from './batches';
+import { imagesToBatch, labelsAt, shiftedImagesToBatch, type LabelledImages } from './batches';
 
 /** Settings of one classifier training run; every random draw derives from `seed`. */
 export interface TrainClassifierOptions {
@@ -19,6 +19,8 @@ export interface TrainClassifierOptions {
   learningRateDecay?: number;
   /** Dropout rate on the feature layer during training, 0 for none. */
   dropoutRate?: number;
+  /** Largest random shift of training images, in pixels per axis; 0 (default) for none. */
+  maxShiftPx?: number;
   onProgress?: ProgressListener;
   /** Called after each epoch with the 0-based epoch index and the model, for example to measure accuracy. */
   onEpochEnd?: (epoch: number, model: LayersModel) => void | Promise<void>;
@@ -26,7 +28,7 @@ export interface TrainClassifierOptions {
   label?: string;
 }
 
-/** What a training run did. */
+/** Summary of a training run. */
 export interface TrainClassifierResult {
   steps: number;
   /** Mean cross-entropy over the last epoch, in nats. */
@@ -91,6 +93,7 @@ export async function trainClassifier(
 ): Promise<TrainClassifierResult> {
   const batchSize = options.batchSize ?? DEFAULT_CLASSIFIER_BATCH_SIZE;
   const dropoutRate = options.dropoutRate ?? 0;
+  const maxShiftPx = options.maxShiftPx ?? 0;
   if (data.count === 0) throw new SynganError('cannot train a classifier on an empty dataset', { hint: 'pass at least one labelled image' });
   if (!Number.isInteger(options.epochs) || options.epochs < 1) {
     throw new SynganError(`invalid epochs ${options.epochs}`, { hint: 'epochs must be a positive integer' });
@@ -113,12 +116,13 @@ export async function trainClassifier(
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       optimizer.setLearningRate(learningRate * (options.learningRateDecay ?? 1) ** epoch);
       const order = new Random(deriveSeed(options.seed, `shuffle/epoch-${epoch}`)).permutation(data.count);
+      const shiftRandom = new Random(deriveSeed(options.seed, `shift/epoch-${epoch}`));
       let lossSum = 0;
       for (let start = 0; start < data.count; start += batchSize) {
         const indices = order.subarray(start, Math.min(data.count, start + batchSize));
         const dropoutSeed = deriveSeed(options.seed, `dropout/step-${step}`);
         const loss = tf.tidy(() => {
-          const images = imagesToBatch(data, indices);
+          const images = maxShiftPx > 0 ? shiftedImagesToBatch(data, indices, maxShiftPx, shiftRandom) : imagesToBatch(data, indices);
           const targets = tf.oneHot(tf.tensor1d(labelsAt(data, indices), 'int32'), numClasses);
           return optimizer.minimize(() => {
             const logits = forwardWithDropout(model, images, dropoutRate, dropoutSeed);

@@ -2,7 +2,7 @@ import type { Tensor4D } from '@tensorflow/tfjs';
 
 import type { FeatureMatrix } from '../feature-matrix';
 
-/** Which output of an extractor: the feature vectors or the class probabilities. */
+/** Output of an extractor: the feature vectors or the class probabilities. */
 export type ExtractorOutput = 'features' | 'probabilities';
 
 /**
