@@ -11,7 +11,7 @@ test('seeded uniform repeats per seed', () => {
   assert.deepEqual(Array.from(a), Array.from(b));
   assert.notDeepEqual(Array.from(a), Array.from(c));
   assert.ok(a.every((x) => x >= 0 && x < 1), 'value outside [0, 1)');
-  const mean = a.reduce((sum, x) => sum + x, 0) / a.length;
+  const mean = Array.from(a).reduce((sum, x) => sum + x, 0) / a.length;
   assert.ok(Math.abs(mean - 0.5) < 0.05, `mean ${mean}`);
 });
 
