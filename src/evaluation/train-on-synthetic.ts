@@ -10,7 +10,7 @@ import {
   DEFAULT_CLASSIFIER_BATCH_SIZE, DEFAULT_CLASSIFIER_LEARNING_RATE, evaluateClassifier, trainClassifier,
 } from '../metrics/extractors/train-classifier';
 
-/** Which images a downstream classifier is trained on. */
+/** Training set of a downstream classifier: real images, synthetic images, or both. */
 export type TrainingArm = 'real' | 'synthetic' | 'real+synthetic';
 
 export interface TrainOnSyntheticOptions {
@@ -89,7 +89,7 @@ export function meanAndStd(values: readonly number[]): { mean: number; std: numb
   return { mean, std: Math.sqrt(variance) };
 }
 
-/** The images at `indices` of one or two datasets, concatenated, as one labelled set. */
+/** Copies the images at `indices` of one or two datasets into one labelled set. */
 function gatherImages(parts: Array<{ data: LabelledImages; indices: ArrayLike<number> }>): LabelledImages {
   const { height, width, channels } = parts[0].data;
   const imageSize = height * width * channels;
@@ -144,7 +144,7 @@ function checkOptions(options: TrainOnSyntheticOptions, fractions: number[]): vo
 /**
  * Trains the same small classifier (fixed architecture, seeds and epochs) on (a) real training
  * images, (b) as many synthetic images, and (c) both together, and tests each on the real test
- * images; then repeats (b) and (c) with the synthetic set scaled to each fraction of the real
+ * images. Then it repeats (b) and (c) with the synthetic set scaled to each fraction of the real
  * size. Accuracies are mean ± std over the seeds. Identical inputs and seeds give identical
  * results on the same backend and thread count. Writes nothing unless `outFile` is set.
  */

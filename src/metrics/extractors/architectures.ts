@@ -7,7 +7,7 @@ import { deriveSeed } from '../../core/random';
 /**
  * A fixed classifier network: two 5×5 valid convolutions with ReLU, each followed by 2×2 max
  * pooling, then a dense ReLU layer named `features` and a linear layer named `logits`. Dropout
- * sits between the two dense layers during training only; the training loop applies it with a
+ * sits between the two dense layers during training only. The training loop applies it with a
  * seed per step, so the saved model contains no dropout layer.
  */
 export interface ClassifierArchitecture {
