@@ -77,16 +77,20 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: Print
     const page = await browser.newPage();
     page.setDefaultTimeout(timeoutMs);
 
+    page.on('pageerror', (error: unknown) => {
+      log(`printPdf: script error in the report page: ${error instanceof Error ? error.message : String(error)}`);
+    });
     await page.setRequestInterception(true);
     page.on('request', (request: HTTPRequest) => {
       const url = request.url();
       if (url.startsWith('data:') || url.split('#')[0] === pageUrl) {
-        void request.continue();
+        // A request can be cancelled by the page before it is resolved; that is no error here.
+        request.continue().catch(() => undefined);
         return;
       }
       blockedRequests.push(url);
       if (blockedRequests.length <= MAX_LOGGED_BLOCKED_REQUESTS) log(`printPdf: blocked a network request from the report page: ${url}`);
-      void request.abort('blockedbyclient');
+      request.abort('blockedbyclient').catch(() => undefined);
     });
 
     // Lay the page out at the printed column width, so charts are drawn at the size they print.
