@@ -3,3 +3,4 @@ export * from './profiles';
 export * from './results';
 export * from './figures';
 export * from './evaluate-run';
+export * from './runs';

@@ -22,9 +22,9 @@ const runsDir = path.join(outDir, 'runs');
 const TRAIN_CELL = [
   'import * as sg from "../../dist/src";',
   'const ui = sg.notebookDisplay();',
-  'const config = { name: "lab-e2e", family: "dcgan", dataset: "mnist", steps: 6, batchSize: 16, width: 8, latentDim: 16, seed: 7, sampleEverySteps: 3, checkpointEverySteps: 3, maxImages: 512 };',
+  'const config = { name: "lab-e2e", family: "dcgan", dataset: "mnist", steps: 6, batchSize: 16, width: 8, latentDim: 16, seed: 7, sampleEverySteps: 3, checkpointEverySteps: 3, maxImages: 512 } as const;',
   'const startedMs = Date.now();',
-  `const run = await sg.train(config, { runsDir: ${JSON.stringify(runsDir)}, onProgress: ui.progress() });`,
+  `const run = await sg.trainRun(config, { runsDir: ${JSON.stringify(runsDir)}, onProgress: ui.progress() });`,
   'ui.text(`run ${run.id}: ${run.status} after ${run.steps} steps; cell took ${Date.now() - startedMs} ms; fromCache=${Boolean(run.fromCache)}`);',
   'ui.png(sg.readRunSamplePng(run), { caption: "Samples of the tiny run" });',
 ].join('\n');
