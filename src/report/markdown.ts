@@ -11,7 +11,7 @@ import { imageDataUri, IMAGE_MIME_TYPES } from './images';
 /** Per-cell context of the markdown renderer. */
 export interface MarkdownEnv {
   doc: DocumentState;
-  /** Added to every heading level (capped at 6), e.g. 1 when the notebook gets its own title. */
+  /** Added to every heading level (the result is kept within 1–6), e.g. 1 under a given title. */
   headingShift: number;
   /** Folder of the notebook, for relative image paths. */
   notebookDir: string;
@@ -100,7 +100,7 @@ export function createMarkdownRenderer(): MarkdownIt {
 }
 
 function shiftedLevel(tag: string, env: MarkdownEnv): number {
-  return Math.min(6, Number(tag.slice(1)) + env.headingShift);
+  return Math.max(1, Math.min(6, Number(tag.slice(1)) + env.headingShift));
 }
 
 /** Returns a data URI for a markdown image source, or null when it cannot be embedded. */

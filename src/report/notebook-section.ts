@@ -14,8 +14,8 @@ export interface NotebookEntry {
   /** Path of the executed `.ipynb` file. */
   path: string;
   /**
-   * Section title. When set, a first `# heading` with the same text is dropped, and other
-   * top-level headings of the notebook move one level down under the title.
+   * Section title. When set, a first `# heading` with the same text is dropped, and the
+   * notebook's top-level headings become subsections of the title.
    */
   title?: string;
   /** Wall time of the notebook's execution in milliseconds. */
@@ -50,16 +50,14 @@ export function renderNotebookSection(
   const opensWithHeading = md.parse(firstSource, {})[0]?.type === 'heading_open';
   const failedCellNumber = findFailedCellNumber(entry, notebook.cells);
 
-  // A leading `# Title` that repeats the given title is dropped. Top-level headings that remain
-  // move one level down, under the given title.
+  // A leading `# Title` that repeats the given title is dropped. The notebook's top heading
+  // level then becomes level 2 under a given title, else level 1.
   const sources = cells.map((cell, cellIndex) => {
     const source = joinMultiline(cell.source);
     return cellIndex === 0 && entry.title && cell.cell_type === 'markdown' ? removeRepeatedTitle(source, entry.title) : source;
   });
-  const hasTopLevelHeading = cells.some(
-    (cell, cellIndex) => cell.cell_type === 'markdown' && md.parse(sources[cellIndex], {}).some((token) => token.type === 'heading_open' && token.tag === 'h1'),
-  );
-  const headingShift = entry.title && hasTopLevelHeading ? 1 : 0;
+  const topLevel = topHeadingLevel(cells, sources, md);
+  const headingShift = topLevel === undefined ? 0 : (entry.title ? 2 : 1) - topLevel;
 
   let html = `<section class="notebook" id="notebook-${index + 1}">\n`;
   if (entry.title) {
@@ -106,6 +104,20 @@ export function renderNotebookSection(
 
   html += '</section>\n';
   return html;
+}
+
+/** Returns the smallest heading level in the markdown cells, or undefined when they have no heading. */
+function topHeadingLevel(cells: NotebookCell[], sources: string[], md: MarkdownIt): number | undefined {
+  let top: number | undefined;
+  cells.forEach((cell, cellIndex) => {
+    if (cell.cell_type !== 'markdown') return;
+    for (const token of md.parse(sources[cellIndex], {})) {
+      if (token.type !== 'heading_open') continue;
+      const level = Number(token.tag.slice(1));
+      if (top === undefined || level < top) top = level;
+    }
+  });
+  return top;
 }
 
 /** Returns the 1-based number of the failing cell, or undefined when none is given or found. */

@@ -357,3 +357,16 @@ test('long table may break across pages', () => {
   assert.match(html, /<figure class="report-table long-table" id="table-1">/);
   assert.match(html, /<figure class="report-table" id="table-2">/);
 });
+
+test('heading levels follow the top level', () => {
+  const file = writeNotebook([{ cell_type: 'markdown', source: '## Data\n\n### Classes\n\n## Samples', metadata: {} }]);
+  const untitled = renderReport({ notebooks: [{ path: file }], reproducibility: REPRODUCIBILITY });
+  assert.match(untitled.html, /<h1 id="data"><span class="section-number">1<\/span> Data<\/h1>/);
+  assert.match(untitled.html, /<h2 id="classes"><span class="section-number">1\.1<\/span> Classes<\/h2>/);
+  assert.match(untitled.html, /<h1 id="samples"><span class="section-number">2<\/span> Samples<\/h1>/);
+
+  const titled = renderReport({ notebooks: [{ path: file, title: 'Dataset' }], reproducibility: REPRODUCIBILITY });
+  assert.match(titled.html, /<h1 id="dataset"><span class="section-number">1<\/span> Dataset<\/h1>/);
+  assert.match(titled.html, /<h2 id="data"><span class="section-number">1\.1<\/span> Data<\/h2>/);
+  assert.match(titled.html, /<h3 id="classes"><span class="section-number">1\.1\.1<\/span> Classes<\/h3>/);
+});
