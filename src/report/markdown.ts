@@ -23,7 +23,7 @@ export interface MarkdownEnv {
   linkStack?: (string | null)[];
 }
 
-/** Largest image file that a relative markdown image path may inline. */
+/** Maximum size in bytes of an image file that a relative markdown image path may inline. */
 const MAX_INLINE_IMAGE_BYTES = 20 * 1024 * 1024;
 
 const IMAGE_EXTENSIONS: Record<string, string> = {
