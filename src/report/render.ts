@@ -52,6 +52,14 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; " +
   "script-src 'unsafe-inline' 'unsafe-eval'; base-uri 'none'; form-action 'none'";
 
+/** Opens or folds every code cell when the "Show all code" box changes; screen only. */
+const CODE_TOGGLE_SCRIPT = `
+document.getElementById('show-all-code').addEventListener('change', function (event) {
+  var cells = document.querySelectorAll('details.cell-input');
+  for (var i = 0; i < cells.length; i++) cells[i].open = event.target.checked;
+});
+`;
+
 /** Id of the `<script type="application/json">` element that contains the run records. */
 export const RUN_RECORDS_ELEMENT_ID = 'syngan-run-records';
 
@@ -89,6 +97,10 @@ export function renderReport(options: RenderReportOptions): RenderedReport {
     .join('');
   const appendixHtml = renderReproducibility(options.reproducibility, runRecords.length, doc);
   const tocHtml = renderTableOfContents(doc.headings);
+  const hasCode = notebookHtml.includes('<details class="cell-input"');
+  const codeToggle = hasCode
+    ? '<p class="code-toggle"><label><input type="checkbox" id="show-all-code"> Show all code</label></p>\n'
+    : '';
 
   const subtitle = options.summary?.subtitle ? `<p class="subtitle">${escapeHtml(options.summary.subtitle)}</p>\n` : '';
   const titleBlock =
@@ -109,10 +121,12 @@ export function renderReport(options: RenderReportOptions): RenderedReport {
     `<title>${escapeHtml(title)}</title>\n<style>${REPORT_CSS}</style>\n</head>\n<body>\n` +
     titleBlock +
     tocHtml +
+    codeToggle +
     summaryHtml +
     `<main>\n${notebookHtml}</main>\n` +
     appendixHtml +
     `<script type="application/json" id="${RUN_RECORDS_ELEMENT_ID}">${jsonForScript(runRecords)}</script>\n` +
+    (hasCode ? `<script>${CODE_TOGGLE_SCRIPT}</script>\n` : '') +
     scripts +
     '</body>\n</html>\n';
 

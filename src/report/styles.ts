@@ -62,6 +62,8 @@ nav.toc li.toc-level-3 { padding-left: 3.2em; font-size: 0.95em; }
 nav.toc a { color: var(--text); }
 nav.toc .section-number { display: inline-block; min-width: 2.6em; }
 
+.code-toggle { font-family: "DejaVu Sans", sans-serif; font-size: 0.8rem; color: var(--muted); text-align: left; }
+
 /* Notebook sections */
 section.notebook { margin-top: 10mm; }
 .notebook-meta { color: var(--muted); font-size: 0.85rem; margin: -0.2em 0 0.8em; text-align: left; }
@@ -126,6 +128,7 @@ table.key-values td.value, table.key-values td.hash { font-family: "DejaVu Sans 
   nav.toc { break-after: page; page-break-after: always; }
   section.notebook, section.appendix, section.summary { break-before: page; page-break-before: always; margin-top: 0; }
   details.cell-input:not([open]) { display: none; }
+  .code-toggle { display: none; }
   .table-body { overflow: visible; }
   pre { break-inside: auto; }
   a { color: inherit; }

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import puppeteer from 'puppeteer-core';
+
 import { SynganError } from '../../src/core/errors';
 import { printPdf, resolveChromium, writeReport, type PrintPdfResult } from '../../src/report';
 import { renderFixtureReport } from './helpers';
@@ -96,6 +98,39 @@ test('plotly chart drawn into the PDF', (t) => {
   assert.match(text, /discriminator/);
   assert.match(text, /epoch/);
   assert.doesNotMatch(text, /needs JavaScript/);
+});
+
+test('HTML works in a browser', async () => {
+  // Opens report.html as a reader would (screen media, no request interception): the content
+  // security policy must let plotly.js and the code toggle run without console errors.
+  const browser = await puppeteer.launch({
+    executablePath: resolveChromium(),
+    headless: true,
+    pipe: true,
+    args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND'],
+  });
+  try {
+    const page = await browser.newPage();
+    const messages: string[] = [];
+    page.on('pageerror', (error) => messages.push(`page error: ${String(error)}`));
+    page.on('console', (message) => messages.push(`console ${message.type()}: ${message.text()}`));
+    page.on('requestfailed', (request) => messages.push(`request failed: ${request.url()}`));
+    await page.goto(`file://${path.join(outDir, 'report.html')}`);
+    await page.waitForFunction('window.__syngan_ready === true', { timeout: 60_000 });
+
+    const countOpen = () => page.evaluate(() => document.querySelectorAll('details.cell-input[open]').length);
+    assert.equal(await countOpen(), 0);
+    await page.click('#show-all-code');
+    assert.equal(await countOpen(), 6);
+    await page.click('#show-all-code');
+    assert.equal(await countOpen(), 0);
+
+    const drawn = await page.evaluate(() => document.querySelectorAll('.plotly-figure .main-svg').length);
+    assert.ok(drawn >= 2, `${drawn} plotly SVG layers`);
+    assert.deepEqual(messages, []);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('network requests are blocked', async () => {

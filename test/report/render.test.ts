@@ -114,6 +114,7 @@ test('code hidden by default', () => {
   const details = [...report.html.matchAll(/<details class="cell-input"([^>]*)>/g)];
   assert.equal(details.length, 6, 'one per code cell except the removed one');
   for (const match of details) assert.equal(match[1], '');
+  assert.match(report.html, /<input type="checkbox" id="show-all-code"> Show all code/);
 
   const withCode = renderFixtureReport({ showCode: true });
   const opened = [...withCode.html.matchAll(/<details class="cell-input"([^>]*)>/g)];
