@@ -9,7 +9,7 @@ import { sha256, writeJsonAtomic } from '../core/files';
 import { ProgressListener, ProgressTracker } from '../core/progress';
 import { deriveSeed } from '../core/random';
 import { encodePng, epochOrder, imageGrid, imageSize, ImageDataset, subsetDataset, tensorToImageBytes } from '../data';
-import { loadGenerator, RunRecord } from '../experiments';
+import { loadGenerator, resolveRunsDir, RunRecord } from '../experiments';
 import { computeInceptionScore, computeMetrics, FeatureMatrix, frechetDistance, memorisation } from '../metrics';
 import { DomainClassifier } from '../metrics/extractors';
 import { datasetFeatures } from '../metrics/features-cache';
@@ -279,10 +279,12 @@ export async function evaluateRun(run: RunRecord, options: EvaluateOptions): Pro
 
 /**
  * The real-vs-real floor of every metric: `samples` real training images scored exactly like
- * generated ones against the same real test images. Stored under `cacheDir`.
+ * generated ones against the same real test images. Stored under `cacheDir` (default
+ * `<runs>/baselines`).
  */
-export async function evaluateRealBaseline(options: EvaluateOptions & { cacheDir: string }): Promise<Evaluation> {
-  const file = evaluationFile(path.join(options.cacheDir, `baseline-${options.realTrain.name}`), options);
+export async function evaluateRealBaseline(options: EvaluateOptions & { cacheDir?: string }): Promise<Evaluation> {
+  const cacheDir = options.cacheDir ?? path.join(resolveRunsDir(), 'baselines');
+  const file = evaluationFile(path.join(cacheDir, `baseline-${options.realTrain.name}`), options);
   const cached = readCached(file, options.force);
   if (cached) return cached;
   const startMs = Date.now();

@@ -102,3 +102,22 @@ export function seriesFigure(title: string, series: { label: string; x: number[]
     layout: { title: { text: title }, xaxis: { title: { text: axes.x } }, yaxis: { title: { text: axes.y } }, height: 380 },
   };
 }
+
+/**
+ * A heatmap of how often the classifier assigns generated images to each class, one row per
+ * model: a collapsed model shows one bright cell, real data an even row.
+ */
+export function classDistributionFigure(rows: { label: string; distribution: number[] }[], classNames: string[]): PlotlyFigure {
+  return {
+    data: [{
+      type: 'heatmap',
+      z: rows.map((row) => row.distribution),
+      x: classNames,
+      y: rows.map((row) => row.label),
+      colorscale: 'Viridis',
+      zmin: 0,
+      colorbar: { title: { text: 'fraction' } },
+    }],
+    layout: { title: { text: 'Class of generated images, as the classifier sees it' }, xaxis: { title: { text: 'class' }, type: 'category' }, height: 120 + 40 * rows.length, margin: { l: 200 } },
+  };
+}

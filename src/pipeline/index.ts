@@ -4,3 +4,4 @@ export * from './results';
 export * from './figures';
 export * from './evaluate-run';
 export * from './runs';
+export * from './downstream';
