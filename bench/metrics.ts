@@ -1,7 +1,7 @@
 // Times FID + KID + precision/recall + density/coverage on 10,000 real and 10,000 fake feature
-// vectors of 128 and 2048 dimensions (two slightly different Gaussians, seeded), median of 3,
-// next to the same metrics in NumPy/SciPy (bench/metrics_reference.py, system python3) on the
-// same float32 features and KID subsets, and checks that both give the same numbers.
+// vectors of 128 and 2048 dimensions, median of 3. The features are two slightly different
+// seeded Gaussians. The same metrics run in NumPy/SciPy (bench/metrics_reference.py, system
+// python3) on the same float32 features and KID subsets, and the values of both are compared.
 // Usage: node dist/bench/metrics.js [--dims 128,2048] [--repeats 3]
 // For numpy's speed, run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.
 import { spawnSync } from 'node:child_process';

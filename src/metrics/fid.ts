@@ -49,7 +49,7 @@ export interface FidOptions {
  */
 export const FID_ZERO_EIGENVALUE_RELATIVE = 1e-12;
 
-/** ε added to both covariance diagonals when the first attempt is not finite (as pytorch-fid and TTUR's fid.py do). */
+/** ε added to both covariance diagonals when the first attempt is not finite, as pytorch-fid's calculate_frechet_distance does. */
 export const FID_OFFSET_EPSILON = 1e-6;
 
 /**
@@ -139,8 +139,8 @@ function withDiagonalOffset(covariance: Float64Array, dims: number, epsilon: num
 /**
  * Computes the Fréchet distance between two Gaussians given by their statistics. When the result
  * is not finite, it retries once with `FID_OFFSET_EPSILON` added to both covariance diagonals and
- * records that in `offsetAdded`; it throws a SynganError when it is still not finite or when the
- * imaginary part of tr √(S1 S2) exceeds `FID_MAX_IMAGINARY_RELATIVE`.
+ * records that in `offsetAdded`. It throws a SynganError when the result is still not finite, or
+ * when the imaginary part of tr √(S1 S2) exceeds `FID_MAX_IMAGINARY_RELATIVE`.
  */
 export function frechetDistanceFromStatistics(real: GaussianStatistics, fake: GaussianStatistics,
   arithmetic: Arithmetic = 'float64'): FidResult {
@@ -181,9 +181,9 @@ export function frechetDistanceFromStatistics(real: GaussianStatistics, fake: Ga
 
 /**
  * Computes the Fréchet Inception Distance between real and fake feature matrices (n × dims each,
- * at least 2 rows): mean and unbiased covariance in float64 (covariance products in the chosen
- * arithmetic), then ‖μ1 − μ2‖² + tr(S1) + tr(S2) − 2 tr √(S1 S2). The value depends on the
- * extractor that produced the features and is biased upwards at small n.
+ * at least 2 rows) as ‖μ1 − μ2‖² + tr(S1) + tr(S2) − 2 tr √(S1 S2). Means and unbiased
+ * covariances are float64, with the covariance products in the chosen arithmetic. The value
+ * depends on the extractor that produced the features and is biased upwards at small n.
  */
 export function frechetDistance(real: FeatureMatrix, fake: FeatureMatrix, options: FidOptions = {}): FidResult {
   validateFeatureMatrix(real, 'real features');

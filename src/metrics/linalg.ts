@@ -124,8 +124,8 @@ export interface PivotedCholesky {
  * Factors a symmetric positive semi-definite `dims × dims` matrix as P L Lᵀ Pᵀ with diagonal
  * pivoting (the largest remaining diagonal first). It stops when the largest remaining pivot is at
  * most `relativeTolerance` × the largest diagonal entry of `s`, so a singular matrix gets a
- * factor of lower rank instead of a failure; the dropped part is positive semi-definite and at most
- * that small per remaining dimension. Left-looking (each column of L from dot products of rows of
+ * factor of lower rank instead of a failure. The dropped part is positive semi-definite and at
+ * most that small per remaining dimension. Left-looking (each column of L from dot products of rows of
  * L), about dims³/6 multiply-adds; `s` is not modified.
  */
 export function pivotedCholesky(s: Float64Array, dims: number, relativeTolerance: number): PivotedCholesky {
@@ -321,14 +321,49 @@ export function tridiagonalize(a: Float64Array, n: number): { diagonal: Float64A
     const nextReflector = householder(a, n, next, nextV);
 
     // A22 −= v wᵀ + w vᵀ on rows/columns ≥ k + 2, and p = A22 · nextV for step k + 1 in the same pass.
+    // Two rows at a time, so each load of v, w, nextV and p[j] serves both.
     p.fill(0);
-    for (let i = next + 1; i < n; i += 1) {
+    const first = next + 1;
+    let i = first;
+    for (; i + 1 < n; i += 2) {
+      const row0 = i * n;
+      const row1 = row0 + n;
+      const v0 = v[i];
+      const w0 = w[i];
+      const u0 = nextV[i];
+      const v1 = v[i + 1];
+      const w1 = w[i + 1];
+      const u1 = nextV[i + 1];
+      let sum0 = 0;
+      let sum1 = 0;
+      for (let j = first; j < i; j += 1) {
+        const vj = v[j];
+        const wj = w[j];
+        const uj = nextV[j];
+        const a0 = a[row0 + j] - (v0 * wj + w0 * vj);
+        const a1 = a[row1 + j] - (v1 * wj + w1 * vj);
+        a[row0 + j] = a0;
+        a[row1 + j] = a1;
+        sum0 += a0 * uj;
+        sum1 += a1 * uj;
+        p[j] += a0 * u0 + a1 * u1;
+      }
+      const a10 = a[row1 + i] - (v1 * w0 + w1 * v0);
+      a[row1 + i] = a10;
+      const a00 = a[row0 + i] - 2 * v0 * w0;
+      a[row0 + i] = a00;
+      const a11 = a[row1 + i + 1] - 2 * v1 * w1;
+      a[row1 + i + 1] = a11;
+      p[i] += sum0 + a00 * u0 + a10 * u1;
+      p[i + 1] += sum1 + a10 * u0 + a11 * u1;
+    }
+    if (i < n) {
       const row = i * n;
       const vi = v[i];
       const wi = w[i];
       const ui = nextV[i];
       let sum = 0;
-      for (let j = next + 1; j < i; j += 1) {
+      for (let j = first; j < i; j += 1) {
         const aij = a[row + j] - (vi * w[j] + wi * v[j]);
         a[row + j] = aij;
         sum += aij * nextV[j];

@@ -87,7 +87,7 @@ function summarize(distances: Float64Array): DistanceSummary {
 
 /**
  * Finds the nearest row of `train` for every row of `queries`. Candidates come from the
- * inner-product blocks (‖q‖² + ‖t‖² − 2 q·t); the best few are re-ranked by the exact float64
+ * inner-product blocks (‖q‖² + ‖t‖² − 2 q·t). The best few are re-ranked by the exact float64
  * distance, so near-copies get accurate distances even with float32 products.
  */
 export function nearestTrainSamples(queries: FeatureMatrix, train: FeatureMatrix, arithmetic: Arithmetic): NearestTrain {
@@ -147,7 +147,7 @@ export function nearestTrainSamples(queries: FeatureMatrix, train: FeatureMatrix
  * Measures how close fake samples are to the training set in feature space, next to the same
  * statistic for real test samples (which the model never saw). A fake sample is a near-copy when
  * its nearest-train distance is below the `nearCopyQuantile` quantile of the test-to-train
- * distances; without copying, about that fraction of fake samples falls below it by chance.
+ * distances. Without copying, about that fraction of fake samples falls below it by chance.
  */
 export function memorisation(train: FeatureMatrix, fake: FeatureMatrix, test: FeatureMatrix,
   options: MemorisationOptions = {}): MemorisationResult {

@@ -10,7 +10,7 @@ export interface KnnMetricOptions {
   arithmetic?: ArithmeticRequest;
 }
 
-/** Improved precision and recall (Kynkäänniemi et al., 2019) with k-NN radii. */
+/** Improved precision and recall, with k-NN radii as the manifold estimate of each set. */
 export interface PrecisionRecallResult {
   /** Fraction of fake samples inside some real sample's k-NN ball. */
   precision: number;
@@ -24,7 +24,7 @@ export interface PrecisionRecallResult {
   arithmetic: Arithmetic;
 }
 
-/** Density and coverage (Naeem et al., 2020) with k-NN radii of the real samples. */
+/** Density and coverage, with k-NN radii of the real samples. */
 export interface DensityCoverageResult {
   /** densityCount / (k · nFake); 1 on average when fake and real come from one distribution. */
   density: number;
@@ -65,7 +65,7 @@ class SmallestValues {
     this.largestKept[row] = this.values[base + this.k - 1];
   }
 
-  /** The k'-th smallest value (1-based k' ≤ k) of every row. */
+  /** Returns the k'-th smallest value (1-based k' ≤ k) of every row. */
   kth(kPrime: number): Float64Array {
     const result = new Float64Array(this.rows);
     for (let row = 0; row < this.rows; row += 1) result[row] = this.values[row * this.k + kPrime - 1];

@@ -29,7 +29,7 @@ export function goldenFeatures(name: string): { real: FeatureMatrix; fake: Featu
   };
 }
 
-/** A float32 copy of a matrix (the values rounded to float32). */
+/** Returns a float32 copy of a matrix (the values rounded to float32). */
 export function asFloat32(matrix: FeatureMatrix): FeatureMatrix {
   return { rows: matrix.rows, cols: matrix.cols, data: Float32Array.from(matrix.data) };
 }
@@ -66,7 +66,7 @@ export function catchSynganError(fn: () => unknown): SynganError {
   assert.fail('expected a SynganError, but nothing was thrown');
 }
 
-/** A new empty folder under the system temp folder, removed when the process exits. */
+/** Creates an empty folder under the system temp folder, removed when the process exits. */
 export function makeTempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syngan-${prefix}-`));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));

@@ -143,19 +143,19 @@ export class DomainClassifier implements FeatureExtractor {
     return this.name;
   }
 
-  /** Penultimate-layer activations of images [n, h, w, c] in [-1, 1]: an n × featureDim matrix. */
+  /** Computes the penultimate-layer activations of images [n, h, w, c] in [-1, 1]: an n × featureDim matrix. */
   features(images: Tensor4D): FeatureMatrix {
     this.checkImages(images);
     return mapInBatches(images, this.batchSize, (batch) => this.featureModel.predict(batch) as Tensor);
   }
 
-  /** Softmax class probabilities of images [n, h, w, c] in [-1, 1]: an n × numClasses matrix. */
+  /** Computes the softmax class probabilities of images [n, h, w, c] in [-1, 1]: an n × numClasses matrix. */
   probabilities(images: Tensor4D): FeatureMatrix {
     this.checkImages(images);
     return mapInBatches(images, this.batchSize, (batch) => tf.softmax(this.model.predict(batch) as Tensor));
   }
 
-  /** Most probable class index of each image [n, h, w, c] in [-1, 1]. */
+  /** Predicts the most probable class index of each image [n, h, w, c] in [-1, 1]. */
   predict(images: Tensor4D): Uint8Array {
     this.checkImages(images);
     const labels = mapInBatches(images, this.batchSize, (batch) => (this.model.predict(batch) as Tensor).argMax(-1).cast('float32'));

@@ -132,7 +132,7 @@ export class GraphModelExtractor implements FeatureExtractor {
     readonly batchSize: number,
   ) {}
 
-  /** Resized, three-channel, rescaled model input for images in [-1, 1]. */
+  /** Converts images in [-1, 1] to the model input: resized, three channels, rescaled. */
   preprocess(images: Tensor4D): Tensor4D {
     return tf.tidy(() => {
       const channels = images.shape[3];
@@ -151,7 +151,7 @@ export class GraphModelExtractor implements FeatureExtractor {
     });
   }
 
-  /** Both outputs of one batch: features [n, featureDim] and logits [n, numClasses]. */
+  /** Runs one batch and returns features [n, featureDim] and logits [n, numClasses]. */
   run(images: Tensor4D): [Tensor, Tensor] {
     return tf.tidy(() => {
       const input = this.preprocess(images);
@@ -161,7 +161,7 @@ export class GraphModelExtractor implements FeatureExtractor {
     });
   }
 
-  /** Feature-node output of images [n, h, w, c] in [-1, 1], one row per image. */
+  /** Computes the feature-node output of images [n, h, w, c] in [-1, 1], one row per image. */
   features(images: Tensor4D): FeatureMatrix {
     return mapInBatches(images, this.batchSize, (batch) => {
       const [features, logits] = this.run(batch);
@@ -170,7 +170,7 @@ export class GraphModelExtractor implements FeatureExtractor {
     });
   }
 
-  /** Softmax of the logits-node output of images [n, h, w, c] in [-1, 1]. */
+  /** Computes the softmax of the logits-node output of images [n, h, w, c] in [-1, 1]. */
   probabilities(images: Tensor4D): FeatureMatrix {
     return mapInBatches(images, this.batchSize, (batch) => {
       const [features, logits] = this.run(batch);
