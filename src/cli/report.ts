@@ -71,7 +71,9 @@ export function summaryTable(results: ResultRecord[]): MetricsTable | undefined 
   const rows = results.filter((record) => record.key.startsWith('metrics/')).map((record) => {
     const downstream = byKey.get(record.key.replace(/^metrics\//, 'downstream/'));
     const tos = downstream?.metrics.tos_accuracy;
-    return { label: record.label, metrics: { ...record.metrics, ...(typeof tos === 'number' ? { tos_accuracy: tos } : {}) } };
+    const metrics: Record<string, number | null> = { ...record.metrics };
+    if (typeof tos === 'number') metrics.tos_accuracy = tos;
+    return { label: record.label, metrics };
   });
   if (rows.length === 0) return undefined;
   const columns = SUMMARY_COLUMNS.filter(([metric]) => rows.some((row) => typeof row.metrics[metric] === 'number'));
