@@ -5,7 +5,10 @@ import type { ParameterStore, TensorMap } from '../models/parameters';
 
 /**
  * Exponential moving average of a network's weights and state (batch-norm moving statistics):
- * after each generator update, ema ← decay · ema + (1 − decay) · live. Starts as a copy.
+ * after generator update t (1-based), ema ← d · ema + (1 − d) · live with
+ * d = min(decay, (1 + t) / (10 + t)). Starts as a copy. The warm-up of d (as in TensorFlow's
+ * ExponentialMovingAverage with num_updates) keeps the initial random weights from dominating
+ * the average of a short run: with a fixed 0.999 they would still weigh 22% after 1,500 steps.
  */
 export class WeightAverage {
   readonly weights = new Map<string, Variable>();
@@ -16,11 +19,12 @@ export class WeightAverage {
     for (const [name, variable] of store.state) this.state.set(name, tf.variable(variable, false));
   }
 
-  /** Moves the average one step towards the live variables. */
-  update(): void {
+  /** Moves the average towards the live variables after generator update number `updates` (1-based). */
+  update(updates: number): void {
+    const decay = Math.min(this.decay, (1 + updates) / (10 + updates));
     tf.tidy(() => {
-      for (const [name, average] of this.weights) this.blend(average, this.store.trainable.get(name)!);
-      for (const [name, average] of this.state) this.blend(average, this.store.state.get(name)!);
+      for (const [name, average] of this.weights) this.blend(average, this.store.trainable.get(name)!, decay);
+      for (const [name, average] of this.state) this.blend(average, this.store.state.get(name)!, decay);
     });
   }
 
@@ -38,7 +42,7 @@ export class WeightAverage {
     for (const variable of [...this.weights.values(), ...this.state.values()]) variable.dispose();
   }
 
-  private blend(average: Variable, live: Variable): void {
-    average.assign(tf.add(tf.mul(average, this.decay), tf.mul(live, 1 - this.decay)));
+  private blend(average: Variable, live: Variable, decay: number): void {
+    average.assign(tf.add(tf.mul(average, decay), tf.mul(live, 1 - decay)));
   }
 }

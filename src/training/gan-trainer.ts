@@ -119,7 +119,7 @@ export class GanTrainer {
     const values = figures.dataSync();
     figures.dispose();
     applyStateUpdates(this.stateUpdates);
-    this.ema?.update();
+    this.ema?.update(this.optimizerG.iterations);
 
     const [dLoss, gLoss, dReal, dFake, penalty, wasserstein] = Array.from(values);
     return {
