@@ -2,7 +2,7 @@ import { tf } from '../core/backend';
 import { SynganError } from '../core/errors';
 import { type Arithmetic, type ArithmeticRequest, resolveArithmetic } from './arithmetic';
 import { type FeatureMatrix, assertSameDims, validateFeatureMatrix } from './feature-matrix';
-import { congruence, dot4, dot, pivotedCholesky, tridiagonalEigenvalues, tridiagonalize } from './linalg';
+import { congruence, dot, dot4x2, pivotedCholesky, tridiagonalEigenvalues, tridiagonalize } from './linalg';
 
 /** Mean and unbiased covariance (divided by n − 1) of a feature matrix, in float64. */
 export interface GaussianStatistics {
@@ -92,15 +92,28 @@ export function gaussianStatistics(matrix: FeatureMatrix, arithmetic: Arithmetic
   // Centred data, transposed to dims × n so each covariance entry is a dot product of two rows.
   const centredT = new Float64Array(dims * n);
   for (let i = 0; i < n; i += 1) for (let j = 0; j < dims; j += 1) centredT[j * n + i] = data[i * dims + j] - mean[j];
-  const four = new Float64Array(4);
-  for (let b = 0; b < dims; b += 1) {
+  // Upper triangle a ≤ b, four rows a by two rows b at a time, then mirrored.
+  const eight = new Float64Array(8);
+  let b = 0;
+  for (; b + 2 <= dims; b += 2) {
     let a = 0;
     for (; a + 4 <= b + 1; a += 4) {
-      dot4(centredT, a * n, n, centredT, b * n, n, four);
-      for (let r = 0; r < 4; r += 1) covariance[(a + r) * dims + b] = four[r] / (n - 1);
+      dot4x2(centredT, a * n, n, centredT, b * n, n, n, eight);
+      for (let r = 0; r < 4; r += 1) {
+        covariance[(a + r) * dims + b] = eight[r] / (n - 1);
+        covariance[(a + r) * dims + b + 1] = eight[4 + r] / (n - 1);
+      }
     }
-    for (; a <= b; a += 1) covariance[a * dims + b] = dot(centredT, a * n, centredT, b * n, n) / (n - 1);
-    for (a = 0; a < b; a += 1) covariance[b * dims + a] = covariance[a * dims + b];
+    for (; a <= b + 1; a += 1) {
+      if (a <= b) covariance[a * dims + b] = dot(centredT, a * n, centredT, b * n, n) / (n - 1);
+      covariance[a * dims + b + 1] = dot(centredT, a * n, centredT, (b + 1) * n, n) / (n - 1);
+    }
+  }
+  for (; b < dims; b += 1) {
+    for (let a = 0; a <= b; a += 1) covariance[a * dims + b] = dot(centredT, a * n, centredT, b * n, n) / (n - 1);
+  }
+  for (let row = 1; row < dims; row += 1) {
+    for (let col = 0; col < row; col += 1) covariance[row * dims + col] = covariance[col * dims + row];
   }
   return { count: n, dims, mean, covariance };
 }
@@ -195,7 +208,12 @@ export function frechetDistance(real: FeatureMatrix, fake: FeatureMatrix, option
         { hint: 'pass more samples (FID is strongly biased below a few thousand)' });
     }
   }
-  const multiplyAdds = (real.rows + fake.rows) * real.cols * real.cols / 2;
+  // `auto` keeps float64 while the covariance products cost no more than the dims³ eigenvalue
+  // step, which always runs in float64. That covers n ≤ dims, where the covariances are singular
+  // and float32 round-off would add spurious directions of about 1e-4 relative weight.
+  const dims = real.cols;
+  const covarianceMultiplyAdds = ((real.rows + fake.rows) * dims * dims) / 2;
+  const multiplyAdds = covarianceMultiplyAdds <= dims * dims * dims ? 0 : covarianceMultiplyAdds;
   const arithmetic = resolveArithmetic(options.arithmetic, multiplyAdds);
   return frechetDistanceFromStatistics(gaussianStatistics(real, arithmetic), gaussianStatistics(fake, arithmetic), arithmetic);
 }
