@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => BenchFunction> = {
   data: () => require('./data').benchData as BenchFunction,
   train: () => require('./train').benchTrain as BenchFunction,
   metrics: () => require('./metrics').benchMetrics as BenchFunction,
+  report: () => require('./report').benchReport as BenchFunction,
 };
 
 function median(values: number[]): number {

@@ -298,21 +298,27 @@ function findChromium() {
   return CHROMIUM_CANDIDATES.find((candidate) => fs.existsSync(candidate));
 }
 
+function hasPdftotext() {
+  return capture('pdftotext', ['-v']).ok;
+}
+
 async function setUpChromium() {
   if (args.has('--skip-chromium')) return 'skipped (--skip-chromium)';
   const found = findChromium();
-  if (found) return `found ${found}`;
+  // pdftotext (poppler-utils) lets the tests read the text of the printed PDF back.
+  if (found && hasPdftotext()) return `found ${found} and pdftotext`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !capture('apt-get', ['--version']).ok) {
+    if (found) return `found ${found}; pdftotext missing (install poppler-utils for the PDF text checks of the tests)`;
     log('Chromium is missing: PDF reports will fail until it is installed ' +
-      '(Debian: `sudo apt-get install chromium`), or SYNGAN_CHROMIUM names a Chrome/Chromium binary.');
+      '(Debian: `sudo apt-get install chromium poppler-utils`), or SYNGAN_CHROMIUM names a Chrome/Chromium binary.');
     return 'not found (not root or no apt-get, so not installed)';
   }
-  log('installing Debian\'s chromium with apt-get (for PDF reports)');
+  log('installing Debian\'s chromium and poppler-utils with apt-get (for PDF reports and their tests)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!run('apt-get', ['update', '-qq'], { env }).ok) fail('apt-get update failed; see its output above.');
-  if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core'], { env }).ok) {
-    fail('apt-get install chromium failed; see its output above.');
+  if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core', 'poppler-utils'], { env }).ok) {
+    fail('apt-get install chromium poppler-utils failed; see its output above.');
   }
   const installed = findChromium();
   if (!installed) fail('apt-get installed chromium, but no binary was found at ' + CHROMIUM_CANDIDATES.join(', '));

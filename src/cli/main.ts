@@ -37,6 +37,74 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('train')
+    .description('train a GAN from a config file and/or flags; the run goes to runs/<name>-<hash>/ (Ctrl-C checkpoints; rerun to resume)')
+    .option('--config <file>', 'JSON config file; flags override its fields')
+    .option('--name <name>', 'run name (default: the family)')
+    .option('--family <family>', 'dcgan, wgan, wgan-gp, cgan, sngan or reference-dcgan')
+    .option('--dataset <dataset>', 'mnist, fashion-mnist or a dataset path')
+    .option('--steps <n>', 'generator updates')
+    .option('--epochs <n>', 'passes over the training images (instead of --steps)')
+    .option('--batch-size <n>', 'images per batch')
+    .option('--width <n>', 'base number of filters of both networks')
+    .option('--latent-dim <n>', 'length of the latent vector')
+    .option('--lr-g <rate>', 'generator learning rate')
+    .option('--lr-d <rate>', 'discriminator (critic) learning rate')
+    .option('--seed <n>', 'experiment seed')
+    .option('--ema', 'keep an exponential moving average of the generator weights')
+    .option('--max-images <n>', 'train on the first n training images only')
+    .option('--force', 'retrain even when this config already finished')
+    .option('--runs-dir <dir>', 'folder of runs (default runs/, or SYNGAN_RUNS_DIR)')
+    .action(async (options) => (await import('./commands')).trainCommand(options));
+
+  program
+    .command('runs')
+    .description('list runs with their status and key figures')
+    .option('--runs-dir <dir>', 'folder of runs (default runs/, or SYNGAN_RUNS_DIR)')
+    .option('--json', 'print the run records as JSON')
+    .action(async (options) => (await import('./commands')).runsCommand(options));
+
+  program
+    .command('generate')
+    .description('write a labelled synthetic dataset from a trained run (IDX, PNG folder or NPY, with manifest.json)')
+    .requiredOption('--run <dir>', 'run folder')
+    .option('--count <n>', 'images in total')
+    .option('--per-class <n>', 'images per class (conditional models)')
+    .addOption(new Option('--format <format>', 'output format').choices(['idx', 'png', 'npy']).default('npy'))
+    .requiredOption('--out <dir>', 'output folder (must not exist unless --overwrite)')
+    .option('--seed <n>', 'seed of the latent vectors', '0')
+    .option('--overwrite', 'replace an existing output folder once the new dataset is complete')
+    .option('--batch-size <n>', 'images generated per batch (bounds memory)')
+    .action(async (options) => (await import('./commands')).generateCommand(options));
+
+  program
+    .command('evaluate')
+    .description('every metric of a run (or a synthetic dataset folder) against the real test split; writes metrics.json')
+    .option('--run <dir>', 'run folder')
+    .option('--dataset <dir>', 'synthetic dataset folder (instead of --run)')
+    .option('--reference <dataset>', 'real dataset to compare with (default: the run\'s dataset)')
+    .option('--samples <n>', 'generated images to score', '10000')
+    .option('--real <n>', 'real test images to compare with', '10000')
+    .option('--seed <n>', 'seed of the samples and KID subsets', '0')
+    .option('--out <file>', 'output file (default: metrics.json in the run or dataset folder)')
+    .option('--force', 'recompute instead of reading a stored evaluation')
+    .action(async (options) => (await import('./commands')).evaluateCommand(options));
+
+  program
+    .command('metrics')
+    .description('compare two sets (feature matrices or datasets) like pytorch-fid; or the IS of a probability matrix')
+    .option('--real <path>', 'real set: .npy/.json feature matrix, or a dataset (image folder, IDX, NPY images)')
+    .option('--fake <path>', 'generated set, same forms')
+    .option('--probabilities <path>', 'n × classes probability matrix for the Inception Score')
+    .option('--metrics <list>', 'comma-separated: fid, kid, prdc (default all)')
+    .option('--json', 'print one JSON object')
+    .option('--seed <n>', 'seed of the KID subsets', '0')
+    .addOption(new Option('--extractor <kind>', 'feature extractor for dataset paths').choices(['domain-classifier', 'inception-v3']).default('domain-classifier'))
+    .option('--extractor-dataset <dataset>', 'dataset of the domain classifier (e.g. mnist)')
+    .option('--model <path>', 'Inception-v3 TensorFlow.js graph model (model.json) for --extractor inception-v3')
+    .action(async (options) => (await import('./commands')).metricsCommand(options));
+
+  program
     .command('report')
     .description('execute every notebook headlessly and write reports/report.html and reports/report.pdf')
     .addOption(new Option('--profile <name>', 'compute budget passed to the notebooks').choices(['quick', 'standard', 'full']).default('quick'))
