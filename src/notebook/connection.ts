@@ -27,23 +27,53 @@ export interface ConnectionFile {
 
 const LOOPBACK = '127.0.0.1';
 
+/** Lowest port of the range the system draws outgoing (ephemeral) ports from; Linux default 32768. */
+function ephemeralPortStart(): number {
+  try {
+    const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isInteger(low) && low > 1024 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function listen(server: net.Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, LOOPBACK, () => resolve(true));
+  });
+}
+
 /**
- * Finds `count` distinct free TCP ports on 127.0.0.1 by listening on port 0 and closing again.
- * NOTE: another process may take a port between this check and the kernel binding it; the
- * kernel start retries with new ports when the kernel reports "address already in use".
+ * Finds `count` distinct free TCP ports on 127.0.0.1, drawn at random below the ephemeral
+ * range. Ports from port 0 would lie inside that range, where the runner's own ZeroMQ sockets,
+ * reconnecting every 100 ms until the kernel listens, can take one of them as a source port.
+ * NOTE: another process may still take a port between this check and the kernel binding it;
+ * the kernel start then retries with new ports.
  */
 export async function findFreePorts(count: number): Promise<number[]> {
+  const high = ephemeralPortStart();
+  const low = Math.max(1024, high - 20_000);
   const servers: net.Server[] = [];
+  const ports: number[] = [];
   try {
-    for (let i = 0; i < count; i += 1) {
+    for (let attempt = 0; ports.length < count && attempt < count * 50; attempt += 1) {
+      const port = low + Math.floor(Math.random() * (high - low));
+      if (ports.includes(port)) continue;
       const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, LOOPBACK, () => resolve());
-      });
+      if (await listen(server, port)) {
+        servers.push(server);
+        ports.push(port);
+      }
     }
-    return servers.map((server) => (server.address() as net.AddressInfo).port);
+    // Fall back to ports the system picks if the range below the ephemeral ports is crowded.
+    while (ports.length < count) {
+      const server = net.createServer();
+      await listen(server, 0);
+      servers.push(server);
+      ports.push((server.address() as net.AddressInfo).port);
+    }
+    return ports;
   } finally {
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }

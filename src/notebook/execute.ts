@@ -53,6 +53,7 @@ export interface ExecuteOptions {
   /** Size limits for outputs (defaults: 1 MiB of text, 10 MiB per image or JSON entry). */
   limits?: Partial<OutputLimits>;
   onCellStart?: (event: { index: number; id: string; source: string }) => void;
+  /** Called after each cell that was run or skipped; cells after a failure get no call. */
   onCellDone?: (result: CellResult) => void;
   /** Called for each output added or extended (a stream that grows is reported again). */
   onOutput?: (event: { index: number; id: string; output: Output }) => void;
@@ -104,12 +105,7 @@ export async function executeNotebook(inputPath: string, options: ExecuteOptions
     delete cell.metadata.execution;
   }
 
-  const kernel = await TslabKernel.start({
-    cwd: options.cwd ?? path.dirname(path.resolve(inputPath)),
-    env: { ...process.env, ...options.env, SYNGAN_HEADLESS: '1' },
-    language: kernelLanguage(nb),
-    startTimeoutMs: Math.min(options.startTimeoutMs ?? 60_000, deadlineMs - Date.now()),
-  });
+  const kernel = await startKernel(inputPath, nb, options, deadlineMs);
 
   const runner = new CellRunner(kernel, inputPath, options, deadlineMs);
   let cells: CellResult[];
@@ -140,6 +136,20 @@ export async function executeNotebook(inputPath: string, options: ExecuteOptions
   if (options.outputPath) writeNotebook(options.outputPath, nb);
 
   return { notebook: nb, ok: failedCell === undefined, failedCell, elapsedMs, cells };
+}
+
+async function startKernel(inputPath: string, nb: Notebook, options: ExecuteOptions, deadlineMs: number): Promise<TslabKernel> {
+  try {
+    return await TslabKernel.start({
+      cwd: options.cwd ?? path.dirname(path.resolve(inputPath)),
+      env: { ...process.env, ...options.env, SYNGAN_HEADLESS: '1' },
+      language: kernelLanguage(nb),
+      startTimeoutMs: Math.max(1, Math.min(options.startTimeoutMs ?? 60_000, deadlineMs - Date.now())),
+    });
+  } catch (error) {
+    if (!(error instanceof SynganError)) throw error;
+    throw new SynganError(`Cannot run notebook ${inputPath}: ${error.message}`, { hint: error.hint, cause: error });
+  }
 }
 
 function kernelLanguage(nb: Notebook): 'typescript' | 'javascript' {
@@ -186,11 +196,17 @@ class CellRunner {
         results.push({ index, id: cell.id, elapsedMs: 0, status: 'not-run', executionCount: null, requests: 0 });
         continue;
       }
+      if (this.pastDeadline() && cell.source.trim() !== '') {
+        results.push(this.recordNotStartedInTime(index, cell));
+        stopped = true;
+        continue;
+      }
       const result = await this.runCell(index, cell);
       results.push(result);
       this.options.onCellDone?.(result);
 
-      if (result.status === 'kernel-died' || this.kernelKilled || this.pastDeadline()) stopped = true;
+      if (result.status === 'kernel-died' || this.kernelKilled) stopped = true;
+      if (result.status === 'timeout' && this.pastDeadline()) stopped = true;
       if (result.status !== 'ok' && result.status !== 'skipped' && !this.options.allowErrors) stopped = true;
     }
     return results;
@@ -346,6 +362,17 @@ class CellRunner {
     this.pushError(execution, cell, error);
     this.fail(execution, cell, error);
     return 'timeout';
+  }
+
+  private recordNotStartedInTime(index: number, cell: CodeCell): CellResult {
+    const evalue = `Notebook ${this.notebookPath} exceeded the notebook time limit of ${this.options.notebookTimeoutMs} ms before cell ${index} (id ${cell.id}) started`;
+    const recorder = new OutputRecorder(this.displays, this.limits);
+    this.recorders.push(recorder);
+    cell.outputs = recorder.outputs;
+    const error = { ename: 'CellTimeoutError', evalue, traceback: [evalue] };
+    recorder.push({ output_type: 'error', ...error });
+    this.failedCell ??= { index, id: cell.id, ...error };
+    return { index, id: cell.id, elapsedMs: 0, status: 'timeout', executionCount: null, requests: 0 };
   }
 
   private recordKernelDeath(execution: CellExecution, cell: CodeCell, exit: KernelExit): CellStatus {

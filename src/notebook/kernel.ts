@@ -103,9 +103,8 @@ export class TslabKernel {
         await kernel.waitUntilReady(options.startTimeoutMs);
         return kernel;
       } catch (error) {
-        const portTaken = /EADDRINUSE|Address already in use/i.test(kernel.processLog);
         await kernel.close(1_000);
-        if (!portTaken || attempt >= START_ATTEMPTS) throw error;
+        if (!portTaken(kernel.processLog) || attempt >= START_ATTEMPTS) throw error;
       }
     }
   }
@@ -156,6 +155,12 @@ export class TslabKernel {
         );
       };
       const sendInfoRequest = () => {
+        if (portTaken(this.processLog)) {
+          finish(new SynganError('The tslab kernel could not listen on its ports because one was taken', {
+            hint: 'Rerun; each start picks new random ports.',
+          }));
+          return;
+        }
         this.send('shell', 'kernel_info_request', {})
           .then((msgId) => requestIds.add(msgId))
           .catch(() => undefined);
@@ -293,6 +298,11 @@ export class TslabKernel {
       if (!this.closed) this.receiveError = error as Error;
     }
   }
+}
+
+/** True when tslab's output shows that binding a socket failed, which tslab only logs. */
+function portTaken(processOutput: string): boolean {
+  return /EADDRINUSE|Address already in use/i.test(processOutput);
 }
 
 /** Describes a process exit for messages, for example "exit code 1" or "signal SIGKILL". */
