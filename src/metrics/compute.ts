@@ -38,11 +38,15 @@ export interface ComputeMetricsOptions {
  */
 export type MetricsRecord = Record<string, number | string | boolean>;
 
-/** Throws a SynganError unless every name is a known metric group; returns them without duplicates. */
+/**
+ * Parses metric group names (entries may also be comma-separated lists, as `--metrics fid,kid`
+ * gives them) and returns them without duplicates. Throws a SynganError on an unknown name.
+ */
 export function parseMetricNames(names: readonly string[]): MetricName[] {
   const result: MetricName[] = [];
-  for (const raw of names) {
+  for (const raw of names.flatMap((entry) => entry.split(','))) {
     const name = raw.trim().toLowerCase();
+    if (name === '') continue;
     if (!(METRIC_NAMES as readonly string[]).includes(name)) {
       throw new SynganError(`unknown metric "${raw}"`, { hint: `use a comma-separated list of ${METRIC_NAMES.join(', ')}` });
     }

@@ -75,6 +75,11 @@ test('unknown metric name', () => {
   assert.match(error.message, /unknown metric "fdi"/);
   assert.match(error.hint ?? '', /fid, kid, prdc/);
   assert.match(catchSynganError(() => computeMetrics(real, fake, { metrics: ['is'] })).message, /unknown metric "is"/);
+  assert.match(catchSynganError(() => parseMetricNames([' ', ','])).message, /no metric requested/);
+});
+
+test('metric names as comma lists', () => {
+  assert.deepEqual(parseMetricNames(['fid,KID', 'fid', ' prdc ']), ['fid', 'kid', 'prdc']);
 });
 
 test('FID with one sample', () => {
