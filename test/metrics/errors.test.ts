@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import {
   computeMetrics, densityCoverage, frechetDistance, frechetDistanceFromStatistics, inceptionScore,
-  kernelInceptionDistance, memorisation, parseMetricNames, precisionRecall,
+  AUTO_FLOAT64_MAX_MULTIPLY_ADDS, kernelInceptionDistance, memorisation, parseMetricNames, precisionRecall, resolveArithmetic,
 } from '../../src/metrics';
 import { catchSynganError, gaussianMatrix } from './helpers';
 
@@ -104,4 +104,18 @@ test('invalid class probabilities', () => {
 
 test('invalid memorisation options', () => {
   assert.match(catchSynganError(() => memorisation(real, fake, fake, { nearCopyQuantile: 1.5 })).message, /near-copy quantile 1\.5/);
+});
+
+test('arithmetic resolution', () => {
+  assert.equal(resolveArithmetic('auto', AUTO_FLOAT64_MAX_MULTIPLY_ADDS), 'float64');
+  assert.equal(resolveArithmetic(undefined, AUTO_FLOAT64_MAX_MULTIPLY_ADDS * 2), 'float32');
+  assert.equal(resolveArithmetic('float64', 1e15), 'float64');
+  assert.equal(resolveArithmetic('float32', 1), 'float32');
+  assert.match(catchSynganError(() => resolveArithmetic('double' as never, 1)).message, /invalid arithmetic "double"/);
+});
+
+test('FID keeps float64 when n is at most dims', () => {
+  const narrow = gaussianMatrix(30, 40, 8);
+  const other = gaussianMatrix(30, 40, 9);
+  assert.equal(frechetDistance(narrow, other).arithmetic, 'float64');
 });
