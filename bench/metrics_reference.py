@@ -74,20 +74,22 @@ def squared_distances(x, y):
     return np.maximum(d2, 0)
 
 
-def knn_radii2(x, k):
-    """Squared distance to the k-th nearest neighbour in x, the sample itself excluded."""
-    radii = np.empty(len(x))
+def knn_radii2(x, ks):
+    """Squared distance to the k-th nearest neighbour in x for each k in ks, the sample itself excluded."""
+    radii = [np.empty(len(x)) for _ in ks]
     for start in range(0, len(x), BLOCK_ROWS):
         d2 = squared_distances(x[start:start + BLOCK_ROWS], x)
         rows = np.arange(d2.shape[0])
         d2[rows, rows + start] = np.inf
-        radii[start:start + BLOCK_ROWS] = np.partition(d2, k - 1, axis=1)[:, k - 1]
+        nearest = np.partition(d2, [k - 1 for k in ks], axis=1)
+        for radius, k in zip(radii, ks):
+            radius[start:start + BLOCK_ROWS] = nearest[:, k - 1]
     return radii
 
 
 def prdc(real, fake, k_pr=3, k_dc=5):
-    real_pr, real_dc = knn_radii2(real, k_pr), knn_radii2(real, k_dc)
-    fake_pr = knn_radii2(fake, k_pr)
+    real_pr, real_dc = knn_radii2(real, [k_pr, k_dc])
+    (fake_pr,) = knn_radii2(fake, [k_pr])
     precision_hit = np.zeros(len(fake), dtype=bool)
     recall_hit = np.zeros(len(real), dtype=bool)
     coverage_hit = np.zeros(len(real), dtype=bool)
