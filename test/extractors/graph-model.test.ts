@@ -89,11 +89,11 @@ function softmax(logits: number[]): number[] {
 // mean differs from the float64 reference by up to about 2e-4 relative (measured).
 const RELATIVE_TOLERANCE = 5e-4;
 
-function assertClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
+function assertClose(actual: ArrayLike<number>, expected: readonly number[], label: string): void {
+  assert.equal(actual.length, expected.length, `${label}: length`);
   for (let i = 0; i < expected.length; i += 1) {
     const tolerance = RELATIVE_TOLERANCE * Math.max(1, Math.abs(expected[i]));
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`);
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${label}[${i}] = ${actual[i]}, expected ${expected[i]}`);
   }
 }
 

@@ -11,16 +11,22 @@ import type { FeatureMatrix } from '../feature-matrix';
 import type { FeatureExtractor } from './types';
 
 /**
- * Pixel range a graph model expects: `[-1,1]` for the Keras and TF-Hub Inception-v3, `[0,1]`,
- * or `[0,255]`. syngan images are in [-1, 1] and are rescaled linearly.
+ * Pixel range a graph model expects: `[-1,1]` for Keras's InceptionV3 (its `preprocess_input`),
+ * `[0,1]` for TF-Hub image models (the common image input convention on
+ * tensorflow.org/hub/common_signatures/images), or `[0,255]`. syngan images are in [-1, 1] and
+ * are rescaled linearly.
  */
 export type GraphModelInputRange = '[-1,1]' | '[0,1]' | '[0,255]';
 
 export const GRAPH_MODEL_INPUT_RANGES: readonly GraphModelInputRange[] = ['[-1,1]', '[0,1]', '[0,255]'];
 
 /**
- * Default output nodes: the 2048-d `pool_3` and the 1008-way `softmax/logits` of the 2015
- * Inception-v3 graph that the original FID and Inception Score code read.
+ * Default output nodes, named after the 2015 Inception-v3 graph whose 2048-d `pool_3` the original
+ * FID and Inception Score code read. Other conversions (Keras, TF-Hub) name their nodes
+ * differently, so pass `featuresNode` and `logitsNode` for them.
+ * NOTE: the original Inception Score code computes the 1008 logits as `pool_3` times the weights of
+ * `softmax/logits/MatMul`, without a bias. Whether `softmax/logits` adds a bias in that graph was
+ * not checked against a converted copy; pass `softmax/logits/MatMul` to match that code exactly.
  */
 export const DEFAULT_FEATURES_NODE = 'pool_3';
 export const DEFAULT_LOGITS_NODE = 'softmax/logits';
