@@ -76,7 +76,7 @@ const MAX_SENDS_PER_CELL = 10;
 /**
  * A request after a failure that gets no message at all (not even the busy status, which tslab
  * publishes on receipt) within this time counts as dropped and is sent again. tslab 1.0.22 was
- * seen to answer "abort" rather than drop; the generous limit avoids running a slow cell twice.
+ * seen to reply "abort" rather than drop a request, and the long wait avoids running a slow cell twice.
  */
 const DROPPED_REQUEST_MS = 5_000;
 /** Maximum wait for the idle status after the execute_reply, while outputs may still arrive. */

@@ -1,6 +1,6 @@
 // Loaded into the tslab kernel process with `node --require` by TslabKernel. The runner keeps a
-// pipe open on the kernel's stdin; when the runner exits for any reason, including a signal
-// that skips its exit handlers, the pipe closes and this ends the kernel, so no orphaned
+// pipe open on the kernel's stdin, and the pipe closes when the runner exits for any reason,
+// even on a signal that skips exit handlers. This script then ends the kernel, so no orphaned
 // kernel keeps running a notebook.
 
 process.stdin.on('end', () => process.exit(129));

@@ -42,7 +42,7 @@ export function tslabBinPath(): string {
  * caller matches replies to requests by `parent_header.msg_id`.
  *
  * NOTE: liveness comes from the child process's exit event, not from heartbeats, because tslab
- * 1.0.22 answers heartbeats on its main event loop, so any long synchronous cell would look
+ * 1.0.22 replies to heartbeats on its main event loop, so any long synchronous cell would look
  * like a dead kernel.
  */
 export class TslabKernel {
@@ -92,7 +92,7 @@ export class TslabKernel {
   }
 
   /**
-   * Starts tslab with a fresh connection file and waits until the kernel answers a
+   * Starts tslab with a fresh connection file and waits until the kernel replies to a
    * kernel_info_request on shell and publishes on iopub (so no early output is lost to the
    * ZeroMQ subscription delay). Retries with new ports when a port was taken meanwhile.
    */
@@ -171,7 +171,7 @@ export class TslabKernel {
       const retryTimer = setInterval(sendInfoRequest, KERNEL_INFO_RETRY_MS);
       const deadlineTimer = setTimeout(() => {
         finish(
-          new SynganError(`The tslab kernel did not answer kernel_info_request within ${timeoutMs} ms`, {
+          new SynganError(`The tslab kernel did not reply to kernel_info_request within ${timeoutMs} ms`, {
             hint: `Check that node_modules/tslab works (\`node ${tslabBinPath()} --version\`). Kernel output:\n${this.processLog.trim() || '(none)'}`,
           }),
         );

@@ -47,9 +47,9 @@ export class DisplayRegistry {
 }
 
 /**
- * Records one code cell's iopub messages as nbformat outputs the way Jupyter does: consecutive
- * stream messages of the same name merge into one output, `clear_output` empties the cell
- * (with `wait: true`, only when the next output arrives), and `update_display_data` rewrites
+ * Records one code cell's iopub messages as nbformat outputs the way Jupyter does. Consecutive
+ * stream messages of the same name merge into one output. `clear_output` empties the cell, or
+ * with `wait: true` does so when the next output arrives. `update_display_data` rewrites
  * earlier displays. Carriage returns in streams are applied (a progress bar redrawn with "\r"
  * keeps only its last state), as JupyterLab shows them.
  */
@@ -187,9 +187,9 @@ export class OutputRecorder {
 }
 
 /**
- * Appends `text` to `previous` and applies carriage returns the way a terminal shows them:
- * "\r" moves to the start of the line, so the later text replaces the line; "\r\n" is a newline.
- * Only the last, unfinished line of `previous` can change.
+ * Appends `text` to `previous` and applies carriage returns the way a terminal shows them.
+ * A "\r" moves to the start of the line, so the later text replaces the line, and "\r\n" is a
+ * newline. Only the last, unfinished line of `previous` can change.
  */
 export function applyCarriageReturns(previous: string, text: string): string {
   if (!text.includes('\r') && !previous.endsWith('\r')) return previous + text;
@@ -233,7 +233,7 @@ function formatBytes(bytes: number): string {
  * Applies the limits to a MIME bundle: `text/plain` longer than `maxTextBytes` is truncated
  * with a note; other text entries (HTML, SVG, markdown) over that limit, and images or JSON
  * over `maxDataBytes`, are removed because a cut copy would not render, and a note in
- * `text/plain` says what was removed.
+ * `text/plain` names what was removed.
  */
 export function limitBundle(data: MimeBundle, limits: OutputLimits): MimeBundle {
   const out: MimeBundle = {};

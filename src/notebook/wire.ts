@@ -17,7 +17,7 @@ export interface MessageHeader {
 
 export interface JupyterMessage {
   header: MessageHeader;
-  /** Header of the request this message answers; `{}` for messages that answer none. */
+  /** Header of the request this message replies to; `{}` for messages without a request. */
   parent_header: Partial<MessageHeader>;
   metadata: Record<string, unknown>;
   content: Record<string, any>;
