@@ -132,17 +132,24 @@ test('type error fails the cell', async () => {
   ]);
 });
 
-test('cell timeout interrupts the cell', async () => {
-  const outputPath = path.join(tempDir, 'timeout.ipynb');
-  const result = await executeNotebook(fixture('timeout'), { cellTimeoutMs: 1_500, outputPath });
+test('stuck cells are interrupted or killed', async () => {
+  const outputPath = path.join(tempDir, 'stuck.ipynb');
+  const result = await executeNotebook(fixture('stuck'), { cellTimeoutMs: 1_500, interruptGraceMs: 2_000, allowErrors: true, outputPath });
 
-  assert.equal(result.ok, false);
-  assert.deepEqual(result.cells.map((cell) => cell.status), ['ok', 'timeout', 'not-run']);
+  assert.deepEqual(result.cells.map((cell) => cell.status), ['timeout', 'ok', 'timeout', 'timeout', 'not-run']);
+  assert.equal(result.failedCell?.index, 0);
   assert.equal(result.failedCell?.ename, 'CellTimeoutError');
-  assert.match(result.failedCell?.evalue ?? '', /^Cell 1 \(id cell-1\) of .*timeout\.ipynb exceeded the cell time limit of 1500 ms after \d+ ms; it was interrupted$/);
-  const error = codeCells(result)[1].outputs.at(-1) as ErrorOutput;
-  assert.equal(error.ename, 'CellTimeoutError');
-  assert.ok(error.traceback.includes('Error: Interrupted asynchronously'), error.traceback.join('\n'));
+  assert.match(result.failedCell?.evalue ?? '', /^Cell 0 \(id cell-0\) of .*stuck\.ipynb exceeded the cell time limit of 1500 ms after \d+ ms; it was interrupted$/);
+  const cells = codeCells(result);
+  assert.ok((cells[0].outputs[0] as ErrorOutput).traceback.includes('Error: Script execution was interrupted by `SIGINT`'));
+  assert.equal(cells[0].outputs.length, 1, 'the interruption text is not repeated as a stderr stream');
+  assert.equal(streamText(cells[1].outputs, 'stdout'), 'after the loop\n');
+  assert.ok((cells[2].outputs[0] as ErrorOutput).traceback.includes('Error: Interrupted asynchronously'));
+
+  const killed = cells[3].outputs.at(-1) as ErrorOutput;
+  assert.equal(killed.ename, 'CellTimeoutError');
+  assert.match(killed.evalue, /^Cell 3 \(id cell-3\) of .*stuck\.ipynb exceeded the cell time limit of 1500 ms after \d+ ms; it did not stop on SIGINT, so the kernel was killed$/);
+  assert.deepEqual(cells[4].outputs, []);
   assert.deepEqual(findNbformatProblems(JSON.parse(fs.readFileSync(outputPath, 'utf8'))), []);
 });
 
