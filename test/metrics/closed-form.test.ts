@@ -56,6 +56,14 @@ test('FID with a singular covariance in closed form', () => {
   assert.equal(result.imaginaryPart, undefined);
 });
 
+test('FID of constant features', () => {
+  const ones = { rows: 50, cols: 6, data: new Float64Array(300).fill(1) };
+  const twos = { rows: 40, cols: 6, data: new Float64Array(240).fill(2) };
+  const result = frechetDistance(ones, twos);
+  assert.equal(result.fid, 6);
+  assert.equal(result.traceTerm, 0);
+});
+
 test('FID of non-commuting 2 × 2 covariances', () => {
   // For 2 × 2 matrices with non-negative eigenvalues, tr √M = √(tr M + 2 √det M).
   const s1 = [[2, 0.6], [0.6, 1]];
