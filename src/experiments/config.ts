@@ -35,6 +35,8 @@ export const trainConfigSchema = z.object({
   checkpointEverySteps: positiveInt.optional(),
   sampleEverySteps: positiveInt.optional(),
   maxImages: positiveInt.nullable().optional(),
+  imageSize: positiveInt.nullable().optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).nullable().optional(),
 }).strict();
 
 /** A training config as the user writes it. */
@@ -64,6 +66,10 @@ export interface TrainConfig {
   sampleEverySteps: number;
   /** Train on only the first maxImages images of the split (quick profiles); null for all. */
   maxImages: number | null;
+  /** Side in pixels to resize the images to (bilinear), for example 32; null keeps the dataset's size. */
+  imageSize: number | null;
+  /** 1 (grayscale) or 3 (RGB) to convert the images to; null keeps the dataset's channels. */
+  channels: 1 | 3 | null;
 }
 
 type FamilyDefaults = Pick<TrainConfig, 'optimizer' | 'lrG' | 'lrD' | 'betas' | 'nCritic' | 'clip' | 'gpLambda' | 'latentDim'>;
@@ -155,5 +161,7 @@ export function resolveConfig(input: unknown): TrainConfig {
     checkpointEverySteps: config.checkpointEverySteps ?? 500,
     sampleEverySteps: config.sampleEverySteps ?? 500,
     maxImages: config.maxImages ?? null,
+    imageSize: config.imageSize ?? null,
+    channels: config.channels ?? null,
   };
 }

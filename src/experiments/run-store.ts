@@ -106,9 +106,16 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Loads the training split of the config's dataset, cut to its first `maxImages` images when set. */
+/**
+ * Loads the training split of the config's dataset, resized to `imageSize` and converted to
+ * `channels` when set, and cut to its first `maxImages` images when set.
+ */
 export function loadTrainingImages(config: TrainConfig): ImageDataset {
-  const full = loadDataset(config.dataset, 'train');
+  const full = loadDataset(config.dataset, 'train', {
+    height: config.imageSize ?? undefined,
+    width: config.imageSize ?? undefined,
+    channels: config.channels ?? undefined,
+  });
   if (config.maxImages === null || config.maxImages >= full.count) return full;
   return selectImages(full, Array.from({ length: config.maxImages }, (_, i) => i));
 }
@@ -177,6 +184,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
   }
   const totalSteps = totalStepsOf(config, dataset.count);
   const image: ImageShape = { height: dataset.height, width: dataset.width, channels: dataset.channels };
+  checkImageShape(config, image);
 
   // With force over an existing run, train in a hidden sibling folder and swap it in only when
   // complete, so the old run stays intact until then.
@@ -234,6 +242,19 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     trainer.dispose();
     trainer.generator.store.dispose();
     trainer.discriminator.store.dispose();
+  }
+}
+
+/** Throws a SynganError when the networks of `config.family` cannot take images of `image` shape. */
+function checkImageShape(config: TrainConfig, image: ImageShape): void {
+  const shape = `${image.height}×${image.width}×${image.channels}`;
+  if (config.family === 'reference-dcgan' && (image.height !== 28 || image.width !== 28 || image.channels !== 1)) {
+    throw new SynganError(`dataset "${config.dataset}" has ${shape} images, but reference-dcgan takes only 28×28×1`,
+      { hint: 'use MNIST or Fashion-MNIST, or another family' });
+  }
+  if (image.height !== image.width || image.height % 4 !== 0) {
+    throw new SynganError(`dataset "${config.dataset}" has ${shape} images, but the GAN networks need square images with a side divisible by 4`,
+      { hint: 'set imageSize in the config, for example 28 or 32, to resize the images' });
   }
 }
 

@@ -73,3 +73,11 @@ test('run folder holds record, history and samples', async () => {
   assert.equal(csv[0], 'step,epoch,dLoss,gLoss,dReal,dFake,gradientPenalty,wasserstein,imagesPerS,elapsedMs');
   assert.deepEqual(loadRun(record.dir), record);
 });
+
+test('imageSize and channels train 32x32 RGB', async () => {
+  const runsDir = tempRunsDir('rgb');
+  const record = await train(tinyConfig({ name: 'rgb', family: 'sngan', steps: 2, imageSize: 32, channels: 3, maxImages: 64 }), { ...quiet, runsDir });
+  assert.equal(record.status, 'complete');
+  assert.deepEqual(record.image, { height: 32, width: 32, channels: 3 });
+  assert.ok(fs.existsSync(path.join(record.dir, 'samples', 'final.png')));
+});
