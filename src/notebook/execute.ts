@@ -258,16 +258,18 @@ class CellRunner {
     const send = async () => {
       sends += 1;
       sentAtMs = Date.now();
-      const msgId = await this.kernel.send('shell', 'execute_request', {
+      const content = {
         code: cell.source,
         silent: false,
         store_history: true,
         user_expressions: {},
         allow_stdin: false,
         stop_on_error: true,
+      };
+      await this.kernel.send('shell', 'execute_request', content, (msgId) => {
+        this.byMsgId.set(msgId, execution);
+        execution.track(msgId);
       });
-      this.byMsgId.set(msgId, execution);
-      execution.track(msgId);
     };
     await this.sendOrDie(send, execution, cell);
 

@@ -65,7 +65,7 @@ export class TslabKernel {
 
   private constructor(
     private readonly connection: ConnectionFile,
-    readonly process: ChildProcess,
+    readonly child: ChildProcess,
   ) {
     const { info } = connection;
     this.shell = new zmq.Dealer({ linger: 0, sendTimeout: SEND_TIMEOUT_MS });
@@ -83,9 +83,9 @@ export class TslabKernel {
     const appendLog = (chunk: Buffer) => {
       this.processLog = (this.processLog + chunk.toString('utf8')).slice(-PROCESS_LOG_TAIL_CHARS);
     };
-    process.stdout?.on('data', appendLog);
-    process.stderr?.on('data', appendLog);
-    process.on('exit', (code, signal) => {
+    child.stdout?.on('data', appendLog);
+    child.stderr?.on('data', appendLog);
+    child.on('exit', (code, signal) => {
       this.exit = { code, signal };
       for (const listener of this.exitListeners) listener(this.exit);
     });
@@ -161,9 +161,7 @@ export class TslabKernel {
           }));
           return;
         }
-        this.send('shell', 'kernel_info_request', {})
-          .then((msgId) => requestIds.add(msgId))
-          .catch(() => undefined);
+        this.send('shell', 'kernel_info_request', {}, (msgId) => requestIds.add(msgId)).catch(() => undefined);
       };
 
       this.onMessage(onMessage);
@@ -200,9 +198,18 @@ export class TslabKernel {
     if (index >= 0) this.exitListeners.splice(index, 1);
   }
 
-  /** Sends a request on shell or control and returns its `msg_id`. */
-  async send(channel: 'shell' | 'control', msgType: string, content: Record<string, unknown>): Promise<string> {
+  /**
+   * Sends a request on shell or control and returns its `msg_id`. `beforeSend` receives the
+   * `msg_id` before the message leaves, so a caller can route replies that arrive at once.
+   */
+  async send(
+    channel: 'shell' | 'control',
+    msgType: string,
+    content: Record<string, unknown>,
+    beforeSend?: (msgId: string) => void,
+  ): Promise<string> {
     const message = newMessage(msgType, content, this.session);
+    beforeSend?.(message.header.msg_id);
     const socket = channel === 'shell' ? this.shell : this.control;
     const previous = this.sendQueues.get(socket) ?? Promise.resolve();
     // zeromq allows one send in flight per socket, so sends on a socket are chained.
@@ -217,7 +224,7 @@ export class TslabKernel {
    * control channel, but its SIGINT handler stops both synchronous code and pending awaits.
    */
   interrupt(): void {
-    if (!this.exit) this.process.kill('SIGINT');
+    if (!this.exit) this.child.kill('SIGINT');
   }
 
   /** The last 16 KiB of what the kernel process wrote to its own stdout and stderr. */
@@ -238,9 +245,9 @@ export class TslabKernel {
     if (!this.exit && !this.closed) {
       await Promise.race([this.send('control', 'shutdown_request', { restart: false }).catch(() => undefined), sleep(graceMs)]);
       if (!(await this.waitForExit(graceMs))) {
-        this.process.kill('SIGTERM');
+        this.child.kill('SIGTERM');
         if (!(await this.waitForExit(graceMs))) {
-          this.process.kill('SIGKILL');
+          this.child.kill('SIGKILL');
           await this.waitForExit(graceMs);
         }
       }
@@ -251,7 +258,7 @@ export class TslabKernel {
   /** Kills the kernel process at once (SIGKILL) and closes the sockets. */
   async kill(): Promise<void> {
     if (!this.exit) {
-      this.process.kill('SIGKILL');
+      this.child.kill('SIGKILL');
       await this.waitForExit(5_000);
     }
     this.closeSockets();

@@ -110,7 +110,7 @@ test('allowErrors runs and attributes later cells', async () => {
   assert.equal(streamText(cells[3].outputs, 'stdout'), 'last cell\n');
   assert.equal(streamText(cells[1].outputs, 'stdout'), 'about to fail\n');
   assert.deepEqual(cells.map((cell) => cell.execution_count), [1, 2, 3, 4]);
-  // tslab answers "abort" to requests within 200 ms of a failure; the runner sends those again.
+  // tslab replies "abort" to requests within 200 ms of a failure; the runner sends those again.
   assert.ok(result.cells[2].requests > 1, `cell 2 was sent ${result.cells[2].requests} times`);
 });
 
