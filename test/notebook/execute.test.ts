@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { projectRoot } from '../../src/core/files';
 import { executeNotebook, findNbformatProblems, readNotebook } from '../../src/notebook';
@@ -12,6 +12,7 @@ import type { CodeCell, DisplayDataOutput, ErrorOutput, ExecuteResult, Output, S
 
 const fixtures = path.join(projectRoot(), 'test', 'fixtures', 'notebooks');
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-notebook-execute-'));
+after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
 function fixture(name: string): string {
   return path.join(fixtures, `${name}.ipynb`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 import { SynganError } from '../../src/core/errors';
 import {
@@ -13,6 +13,7 @@ import type { CodeCell, Notebook } from '../../src/notebook';
 import { decodeMessage, encodeMessage, newMessage } from '../../src/notebook/wire';
 
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-notebook-format-'));
+after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
 function notebookJson(cells: unknown[]): Record<string, unknown> {
   return { nbformat: 4, nbformat_minor: 4, metadata: {}, cells };
