@@ -5,3 +5,4 @@ export * from './parameters';
 export * from './reference-dcgan';
 export * from './registry';
 export * from './random-ops';
+export * from './native-batch-norm';

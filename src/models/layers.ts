@@ -3,6 +3,7 @@ import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { tf } from '../core/backend';
 import { deriveSeed } from '../core/random';
 import { Initializer, ParameterStore, TensorMap } from './parameters';
+import { hasNativeBatchNorm, nativeBatchNormTraining } from './native-batch-norm';
 import { seededDropout } from './random-ops';
 
 /** Batch statistic that a training-mode forward pass folds into a moving average later. */
@@ -176,10 +177,15 @@ export class ConvTranspose2d extends KernelLayer {
   }
 }
 
+/** Kernel choice for training-mode batch norm; set `native` to false to use tfjs's element-wise ops. */
+export const batchNormSettings = { native: true };
+
 /**
  * Batch normalisation over every axis but the last (channels). Training mode normalises with the
- * batch mean and biased variance and records them for the moving averages; inference mode uses
- * the moving averages.
+ * batch mean and biased variance and records the batch statistics for the moving averages;
+ * inference mode uses the moving averages. On the native backend training mode runs TensorFlow's
+ * fused kernels, whose recorded variance is Bessel-corrected (n / (n − 1)) as in Keras. The tfjs
+ * ops used elsewhere record the biased variance.
  */
 export class BatchNorm {
   readonly gamma: Variable;
@@ -203,13 +209,28 @@ export class BatchNorm {
       return tf.batchNorm(x, mean, variance, beta, gamma, this.epsilon);
     }
 
+    if (batchNormSettings.native && hasNativeBatchNorm()) {
+      const channels = x.shape[x.rank - 1];
+      const input = x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, channels]);
+      const { y, mean, variance } = nativeBatchNormTraining(input, gamma, beta, this.epsilon);
+      this.recordStatistics(ctx, mean, variance);
+      return x.rank === 4 ? y : tf.reshape(y, x.shape);
+    }
+
     const axes = x.shape.map((_, i) => i).slice(0, -1);
     const { mean, variance } = tf.moments(x, axes);
-    if (ctx.stateUpdates) {
-      ctx.stateUpdates.push({ variable: this.movingMean, batchValue: tf.keep(mean), momentum: this.momentum });
-      ctx.stateUpdates.push({ variable: this.movingVariance, batchValue: tf.keep(variance), momentum: this.momentum });
-    }
+    if (ctx.stateUpdates) this.recordStatistics(ctx, tf.keep(mean), tf.keep(variance));
     return tf.batchNorm(x, mean, variance, beta, gamma, this.epsilon);
+  }
+
+  /** Queues kept batch statistics for the moving averages, or frees them when nothing collects them. */
+  private recordStatistics(ctx: ForwardContext, mean: Tensor, variance: Tensor): void {
+    if (!ctx.stateUpdates) {
+      tf.dispose([mean, variance]);
+      return;
+    }
+    ctx.stateUpdates.push({ variable: this.movingMean, batchValue: mean, momentum: this.momentum });
+    ctx.stateUpdates.push({ variable: this.movingVariance, batchValue: variance, momentum: this.momentum });
   }
 }
 
