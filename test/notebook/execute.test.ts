@@ -29,13 +29,8 @@ function streamText(outputs: Output[], name: 'stdout' | 'stderr'): string {
     .join('');
 }
 
-function kernelTempDirs(): Set<string> {
-  return new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('syngan-kernel-')));
-}
-
 test('successful notebook records outputs and counts', async () => {
   const outputPath = path.join(tempDir, 'success.ipynb');
-  const dirsBefore = kernelTempDirs();
   const started: number[] = [];
   const done: string[] = [];
   const result = await executeNotebook(fixture('success'), {
@@ -46,10 +41,10 @@ test('successful notebook records outputs and counts', async () => {
 
   assert.equal(result.ok, true);
   assert.equal(result.failedCell, undefined);
-  assert.deepEqual(started, [1, 2, 3]);
-  assert.deepEqual(done, ['1:ok', '2:ok', '3:ok']);
+  assert.deepEqual(started, [1, 2, 3, 4]);
+  assert.deepEqual(done, ['1:ok', '2:ok', '3:ok', '4:ok']);
   const cells = codeCells(result);
-  assert.deepEqual(cells.map((cell) => cell.execution_count), [1, 2, 3]);
+  assert.deepEqual(cells.map((cell) => cell.execution_count), [1, 2, 3, 4]);
   assert.deepEqual(cells[0].outputs, [{ output_type: 'stream', name: 'stdout', text: 'a is 20\n' }]);
   assert.deepEqual(cells[1].outputs, [
     { output_type: 'stream', name: 'stdout', text: 'one two\n' },
@@ -72,7 +67,9 @@ test('successful notebook records outputs and counts', async () => {
     }
   }
   assert.deepEqual(readNotebook(outputPath), result.notebook);
-  assert.deepEqual(kernelTempDirs(), dirsBefore, 'the connection file folder is removed');
+  const connectionFile = streamText(cells[3].outputs, 'stdout').trim();
+  assert.match(connectionFile, /syngan-kernel-\w+\/connection\.json$/);
+  assert.equal(fs.existsSync(path.dirname(connectionFile)), false, 'the connection file folder is removed');
 
   const fixtureJson = JSON.parse(fs.readFileSync(fixture('success'), 'utf8'));
   assert.deepEqual(fixtureJson.cells[1].outputs, [], 'the input notebook is not changed');
@@ -248,7 +245,14 @@ test('kernel stops when the runner dies', async () => {
       nbformat_minor: 5,
       metadata: {},
       cells: [
-        { id: 'pid', cell_type: 'code', metadata: {}, source: 'console.log(`kernel pid ${process.pid}`);', execution_count: null, outputs: [] },
+        {
+          id: 'pid',
+          cell_type: 'code',
+          metadata: {},
+          source: "console.log(`kernel pid ${process.pid} config ${process.argv[process.argv.indexOf('--config-path') + 1]}`);",
+          execution_count: null,
+          outputs: [],
+        },
         { id: 'wait', cell_type: 'code', metadata: {}, source: 'await new Promise((resolve) => setTimeout(resolve, 600_000));', execution_count: null, outputs: [] },
       ],
     }),
@@ -259,11 +263,11 @@ test('kernel stops when the runner dies', async () => {
   const runner = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
 
   let printed = '';
-  const kernelPid = await new Promise<number>((resolve, reject) => {
+  const [kernelPid, connectionFile] = await new Promise<[number, string]>((resolve, reject) => {
     runner.stdout.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
-      const match = /kernel pid (\d+)/.exec(printed);
-      if (match) resolve(Number(match[1]));
+      const match = /kernel pid (\d+) config (\S+)/.exec(printed);
+      if (match) resolve([Number(match[1]), match[2]]);
     });
     runner.on('exit', () => reject(new Error(`the runner exited first; it printed: ${printed}`)));
   });
@@ -280,6 +284,7 @@ test('kernel stops when the runner dies', async () => {
   }
   if (alive) process.kill(kernelPid, 'SIGKILL');
   assert.equal(alive, false, `kernel ${kernelPid} still ran 10 s after its runner was killed`);
+  assert.equal(fs.existsSync(path.dirname(connectionFile)), false, 'the kernel removes the connection file folder');
 });
 
 const jupyter = spawnSync('jupyter', ['nbconvert', '--version'], { encoding: 'utf8' });
