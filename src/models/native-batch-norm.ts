@@ -34,11 +34,12 @@ export interface BatchNormResult {
 }
 
 /**
- * Training-mode batch normalisation of x [batch, h, w, channels] with TensorFlow's fused
- * kernels: FusedBatchNormV3 forward and FusedBatchNormGradV3 backward, one kernel each way
- * instead of the dozen element-wise ops of tfjs's own gradient. Differentiable once with respect
- * to x, gamma and beta (not twice). Native backend only (see `hasNativeBatchNorm`). The returned
- * mean and variance are outside every tidy scope, so the caller disposes them.
+ * Normalises x [batch, h, w, channels] in training mode with TensorFlow's fused kernels:
+ * FusedBatchNormV3 forward and FusedBatchNormGradV3 backward. That is one kernel each way
+ * instead of the dozen element-wise ops of tfjs's own gradient. The result is differentiable
+ * once (not twice) with respect to x, gamma and beta, on the native backend only (see
+ * `hasNativeBatchNorm`). The returned mean and variance are outside every tidy scope, so the
+ * caller disposes them.
  */
 export function nativeBatchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormResult {
   const backend = nativeBackend();
