@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => BenchFunction> = {
   train: () => require('./train').benchTrain as BenchFunction,
   metrics: () => require('./metrics').benchMetrics as BenchFunction,
   report: () => require('./report').benchReport as BenchFunction,
+  notebook: () => require('./notebook').benchNotebook as BenchFunction,
 };
 
 function median(values: number[]): number {
