@@ -25,9 +25,9 @@ export interface ScoredSamples {
   height: number;
   width: number;
   channels: number;
-  /** Class asked of a conditional generator, or null. */
+  /** Class requested of a conditional generator, or null. */
   requestedLabels: Uint8Array | null;
-  /** Class the domain classifier sees. */
+  /** Class the domain classifier predicts. */
   predictedLabels: Uint8Array;
   features: FeatureMatrix;
   probabilities: FeatureMatrix;
@@ -48,7 +48,7 @@ function appendMatrix(parts: FeatureMatrix[]): FeatureMatrix {
 /**
  * Draws `count` samples from a run's generator (its EMA weights when it trained with EMA) and
  * runs them through the classifier, `batchSize` at a time so memory stays bounded. Conditional
- * generators are asked for class i mod classes for sample i, so classes are balanced. Latent
+ * generators are requested class i mod classes for sample i, so classes are balanced. Latent
  * batch b uses seed deriveSeed(seed, "evaluate/b"), so the same seed gives the same samples.
  */
 export function sampleAndScore(run: RunRecord, classifier: DomainClassifier, options: { count: number; seed: number; batchSize?: number; onProgress?: ProgressListener }): ScoredSamples {
@@ -278,7 +278,7 @@ export async function evaluateRun(run: RunRecord, options: EvaluateOptions): Pro
 }
 
 /**
- * The real-vs-real floor of every metric: `samples` real training images scored exactly like
+ * Computes the real-vs-real floor of every metric: `samples` real training images scored exactly like
  * generated ones against the same real test images. Stored under `cacheDir` (default
  * `<runs>/baselines`).
  */
@@ -303,7 +303,7 @@ export async function evaluateRealBaseline(options: EvaluateOptions & { cacheDir
   };
   const evaluation = await scoreEvaluation(`real ${options.realTrain.name} (train vs test)`, null, scored, options, startMs);
   // The baseline's samples are training images, so they are their own nearest neighbours: the
-  // memorisation figures say nothing here and are left out.
+  // memorisation figures carry no information here and are left out.
   delete evaluation.metrics.near_copy_fraction;
   delete evaluation.metrics.memorisation_median_ratio;
   writeJsonAtomic(file, evaluation);
@@ -311,7 +311,7 @@ export async function evaluateRealBaseline(options: EvaluateOptions & { cacheDir
 }
 
 /**
- * A PNG of the closest (generated, training) pairs: each column a pair, generated image on top,
+ * Draws the closest (generated, training) pairs as a PNG: each column a pair, generated image on top,
  * its nearest training image (in classifier feature space) below.
  */
 export function closestPairsPng(evaluation: Evaluation, samples: ScoredSamples, realTrain: ImageDataset): Uint8Array {
@@ -327,7 +327,7 @@ export function closestPairsPng(evaluation: Evaluation, samples: ScoredSamples, 
   return encodePng(grid.pixels, grid.height, grid.width, channels);
 }
 
-/** A PNG grid of the first `count` scored samples, `columns` per row. */
+/** Draws the first `count` scored samples as a PNG grid, `columns` per row. */
 export function samplesPng(samples: ScoredSamples, count: number, columns: number): Uint8Array {
   const n = Math.min(count, samples.count);
   const channels = samples.channels as 1 | 3;
