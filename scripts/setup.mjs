@@ -146,14 +146,19 @@ function bindingBuildEnv() {
 }
 
 function runStockInstall() {
-  log('trying the stock tfjs-node install (downloads libtensorflow)');
+  log('trying the stock tfjs-node install (downloads libtensorflow; --offline-tf skips this)');
   const result = spawnSync(process.execPath, ['scripts/install.js'], {
     cwd: TF_NODE_DIR,
     env: bindingBuildEnv(),
-    stdio: 'inherit',
+    encoding: 'utf8',
     timeout: 10 * 60 * 1000,
   });
-  return !result.error && result.status === 0;
+  if (!result.error && result.status === 0) return true;
+  // Its output on failure is a stack trace from the download; one line says what happened.
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+  const reason = /Error: [^\n]+/.exec(output)?.[0] ?? (result.error ? result.error.message : `exit code ${result.status}`);
+  log(`the stock install failed (${reason.trim()})`);
+  return false;
 }
 
 function libCacheDir() {
@@ -330,9 +335,10 @@ async function setUpChromium() {
 
 async function buildTypeScript() {
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const existed = fs.existsSync(path.join(ROOT, 'dist', '.tsbuildinfo'));
   const result = run(process.execPath, [tsc, '-p', ROOT], { cwd: ROOT });
   if (!result.ok) fail('the TypeScript build failed; see the compiler errors above.');
-  return 'dist/ is up to date (incremental tsc)';
+  return existed ? 'dist/ updated (incremental tsc)' : 'compiled src/, test/ and bench/ into dist/';
 }
 
 // ---------------------------------------------------------------------------------------------

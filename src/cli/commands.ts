@@ -3,11 +3,12 @@ import path from 'node:path';
 
 import type { Tensor4D } from '@tensorflow/tfjs';
 
+import { describeBackend } from '../core/backend';
 import { SynganError } from '../core/errors';
 import { writeJsonAtomic } from '../core/files';
 import { terminalProgress } from '../core/progress';
 import { DatasetFormat, isWrittenDataset, loadDataset, readManifest } from '../data';
-import { generateDataset, listRuns, loadRun, resolveRunsDir, train, TrainConfigInput } from '../experiments';
+import { generateDataset, listRuns, loadRun, resolveConfig, resolveRunsDir, runId, train, TrainConfigInput } from '../experiments';
 import { isConditional } from '../models';
 import { computeInceptionScore, computeMetrics, FeatureMatrix, runMetricsCommand } from '../metrics';
 import { createExtractor, FeatureExtractor, getDomainClassifier } from '../metrics/extractors';
@@ -75,9 +76,15 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   };
   const config = { ...fromFile };
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) config[key] = value;
+  if (config.family === undefined) {
+    throw new SynganError('missing GAN family', { hint: 'pass --family dcgan (or wgan, wgan-gp, cgan, sngan, reference-dcgan), or "family" in the --config file' });
+  }
   if (config.name === undefined && typeof config.family === 'string') config.name = config.family;
+  const runDir = path.join(resolveRunsDir(options.runsDir), runId(resolveConfig(config)));
+  const cached = !options.force && fs.existsSync(path.join(runDir, 'run.json')) && loadRun(runDir).status === 'complete';
   const run = await train(config as TrainConfigInput, { force: options.force, runsDir: options.runsDir, onProgress: terminalProgress() });
-  console.log(`run ${run.id}: ${run.status}, ${run.steps}/${run.totalSteps} steps, ${run.imagesPerS.toFixed(1)} images/s, in ${run.dir}`);
+  const source = cached ? ' (reused from the run cache; --force retrains)' : '';
+  console.log(`run ${run.id}: ${run.status}${source}, ${run.steps}/${run.totalSteps} steps, ${run.imagesPerS.toFixed(1)} images/s, in ${run.dir}`);
   if (run.status === 'interrupted') {
     console.log('interrupted: the last checkpoint is saved; run the same command again to resume');
     process.exitCode = 130;
@@ -128,11 +135,14 @@ export async function generateCommand(options: GenerateCommandOptions): Promise<
     throw new SynganError(`invalid --format "${options.format}"`, { hint: 'use idx, png or npy' });
   }
   const run = loadRun(path.resolve(options.run));
+  console.error(describeBackend());
   let labeler: ((images: Tensor4D) => Promise<Uint8Array>) | undefined;
   let labelerId: string | undefined;
   if (!isConditional(run.config.family)) {
-    console.error(`${run.config.family} is unconditional: labelling its samples with the domain classifier of ${run.config.dataset}`);
+    console.error(`${run.config.family} is unconditional: labelling its samples with the domain classifier of ${run.config.dataset} ` +
+      '(trained on first use, which takes several minutes on a CPU, then cached under runs/classifiers/)');
     const classifier = await getDomainClassifier(run.config.dataset, { onProgress: terminalProgress() });
+    console.error(`domain classifier ${classifier.name}: test accuracy ${(100 * classifier.testAccuracy).toFixed(2)}%`);
     labeler = async (images) => classifier.predict(images);
     labelerId = classifier.name;
   }
@@ -175,6 +185,7 @@ export async function evaluateCommand(options: EvaluateCommandOptions): Promise<
 
   const runDir = options.run ? path.resolve(options.run) : undefined;
   const run = runDir ? loadRun(runDir) : undefined;
+  console.error(describeBackend());
   let referenceName = options.reference ?? run?.config.dataset;
   if (!referenceName && options.dataset && isWrittenDataset(options.dataset)) {
     const source = (readManifest(options.dataset) as unknown as { run?: { dataset?: string } }).run;

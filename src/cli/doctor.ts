@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { BackendInfo, loadBackend, parseBackendRequest } from '../core/backend';
-import { formatError } from '../core/errors';
+import { formatError, SynganError } from '../core/errors';
 import { defaultDataCacheDir, defaultRunsDir, findChromium, packageVersion } from '../core/environment';
 import { projectRoot } from '../core/files';
 
@@ -52,7 +52,8 @@ export function runDoctor(options: { backend?: string; allowJs?: boolean } = {})
     checks.push({ name: 'TensorFlow.js', ok: true, value: backend.tfjsVersion });
     checks.push({ name: 'threads', ok: true, value: `${backend.intraOpThreads} intra-op, ${backend.interOpThreads} inter-op` });
   } catch (error) {
-    checks.push({ name: 'backend', ok: false, value: formatError(error).split('\n')[0], hint: 'run `npm run setup`' });
+    const hint = error instanceof SynganError && error.hint ? error.hint : 'run `npm run setup`';
+    checks.push({ name: 'backend', ok: false, value: formatError(error).split('\n')[0], hint });
   }
 
   const chromium = findChromium();

@@ -16,9 +16,9 @@ export function buildProgram(): Command {
     .name('syngan')
     .description('Train GANs into labelled synthetic image datasets, measure them, and build the report.')
     .version(synganVersion())
-    .addOption(new Option('--backend <kind>', 'TensorFlow.js backend: auto, gpu, cpu or js (also SYNGAN_BACKEND)').env('SYNGAN_BACKEND'))
+    .addOption(new Option('--backend <kind>', 'TensorFlow.js backend: auto, gpu, cpu or js').env('SYNGAN_BACKEND'))
     .option('--threads <n>', 'intra-op threads of the native backend (also SYNGAN_THREADS; default: all CPUs)')
-    .showHelpAfterError()
+    .showHelpAfterError('(run with --help for usage)')
     .hook('preAction', (command) => {
       const options = command.opts<{ backend?: string; threads?: string }>();
       if (options.backend !== undefined) process.env.SYNGAN_BACKEND = parseBackendRequest(options.backend);

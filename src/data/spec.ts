@@ -34,6 +34,10 @@ function idxLabelsFor(imagesFile: string): string | undefined {
 
 /** Guesses the spec of a bare path from what is on disk. */
 function detectPath(target: string): DatasetSpec {
+  if (!fs.existsSync(target) && !/[\\/.]/.test(target)) {
+    // A bare word that is no file is more likely a misspelled dataset name than a missing path.
+    throw new SynganError(`unknown dataset "${target}" (and no file or folder of that name exists)`, { hint: SPEC_HINT });
+  }
   requireExisting(target, 'dataset path');
   if (fs.statSync(target).isDirectory()) {
     if (isWrittenDataset(target)) {

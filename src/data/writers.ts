@@ -187,6 +187,8 @@ function pngSink(dir: string, options: DatasetWriterOptions): FormatSink {
   folders.forEach((folder) => fs.mkdirSync(path.join(imagesDir, folder), { recursive: true }));
   const csvRows = ['file,label,class_name'];
   const listing: string[] = [];
+  // Every PNG's SHA-256 in `sha256sum` format, so `sha256sum -c SHA256SUMS` checks each image.
+  const checksumLines: string[] = [];
   let imageBytesTotal = 0;
   const size = options.height * options.width * options.channels;
   return {
@@ -197,6 +199,7 @@ function pngSink(dir: string, options: DatasetWriterOptions): FormatSink {
         const png = encodePng(imageBytes.subarray(i * size, (i + 1) * size), options.height, options.width, options.channels);
         fs.writeFileSync(path.join(imagesDir, relative), png);
         listing.push(`${relative}\t${sha256(png)}\n`);
+        checksumLines.push(`${sha256(png)}  images/${relative}\n`);
         imageBytesTotal += png.length;
         csvRows.push(`${csvField(`images/${relative}`)},${label},${csvField(options.classNames[label])}`);
       }
@@ -204,10 +207,13 @@ function pngSink(dir: string, options: DatasetWriterOptions): FormatSink {
     finish() {
       const csv = Buffer.from(`${csvRows.join('\n')}\n`, 'utf8');
       fs.writeFileSync(path.join(dir, 'labels.csv'), csv);
+      const sums = Buffer.from(checksumLines.sort().join(''), 'utf8');
+      fs.writeFileSync(path.join(dir, 'SHA256SUMS'), sums);
       return {
         files: {
           'images/': { sha256: sha256(listing.sort().join('')), bytes: imageBytesTotal },
           'labels.csv': { sha256: sha256(csv), bytes: csv.length },
+          'SHA256SUMS': { sha256: sha256(sums), bytes: sums.length },
         },
       };
     },
