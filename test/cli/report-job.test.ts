@@ -107,7 +107,10 @@ test('failing cell fails the job', { timeout: 300_000 }, async () => {
   assert.equal(result.notebooks[0].failedCell, 2);
   const html = fs.readFileSync(path.join(work, 'failing-out', 'report.html'), 'utf8');
   assert.match(html, /deliberate failure in cell one/);
-  assert.doesNotMatch(html, /not reached/);
+  const executed = JSON.parse(fs.readFileSync(path.join(work, 'failing-out', 'notebooks', '01-broken.ipynb'), 'utf8'));
+  const lastCell = executed.cells[executed.cells.length - 1];
+  assert.deepEqual(lastCell.outputs, [], 'the cell after the failure does not run');
+  assert.equal(lastCell.execution_count, null);
 });
 
 test('verify compares every metric', { timeout: 300_000 }, async () => {
