@@ -108,11 +108,17 @@ function readPngLayout(dir: string, manifest: DatasetManifest, split: Split): Im
     listing.push(`${relative.replace(/^images\//, '')}\t${sha256(fs.readFileSync(file))}\n`);
   });
   verifyChecksum(manifest, dir, 'images/', sha256(listing.sort().join('')));
+  const checksums: Record<string, string> = { 'images/': manifest.files['images/'].sha256, 'labels.csv': manifest.files['labels.csv'].sha256 };
+  // Folders written before SHA256SUMS existed have no such entry.
+  if (manifest.files.SHA256SUMS) {
+    const sums = path.join(dir, 'SHA256SUMS');
+    verifyChecksum(manifest, dir, 'SHA256SUMS', fs.existsSync(sums) ? sha256(fs.readFileSync(sums)) : 'missing');
+    checksums.SHA256SUMS = manifest.files.SHA256SUMS.sha256;
+  }
 
   return {
     name: path.basename(path.resolve(dir)), split, count: manifest.count, height, width, channels,
-    images, labels, classNames: manifest.classNames,
-    checksums: { 'images/': manifest.files['images/'].sha256, 'labels.csv': manifest.files['labels.csv'].sha256 },
+    images, labels, classNames: manifest.classNames, checksums,
   };
 }
 
