@@ -231,6 +231,7 @@ export interface MetricsCliOptions {
   metrics?: string;
   json?: boolean;
   seed: string;
+  kidSubsetSize?: string;
   extractor: string;
   extractorDataset?: string;
   model?: string;
@@ -265,6 +266,7 @@ export async function metricsCommand(options: MetricsCliOptions): Promise<void> 
     metrics: options.metrics?.split(',').map((name) => name.trim()).filter(Boolean),
     json: options.json,
     seed: parseNumber('--seed', options.seed),
+    kidSubsetSize: parseNumber('--kid-subset-size', options.kidSubsetSize),
     extractFeatures,
   });
   console.log(text);

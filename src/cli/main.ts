@@ -99,6 +99,7 @@ export function buildProgram(): Command {
     .option('--metrics <list>', 'comma-separated: fid, kid, prdc (default all)')
     .option('--json', 'print one JSON object')
     .option('--seed <n>', 'seed of the KID subsets', '0')
+    .option('--kid-subset-size <n>', 'rows per KID subset (default 1000, or the size of the smaller set when it is smaller)')
     .addOption(new Option('--extractor <kind>', 'feature extractor for dataset paths').choices(['domain-classifier', 'inception-v3']).default('domain-classifier'))
     .option('--extractor-dataset <dataset>', 'dataset of the domain classifier (e.g. mnist)')
     .option('--model <path>', 'Inception-v3 TensorFlow.js graph model (model.json) for --extractor inception-v3')

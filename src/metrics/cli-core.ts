@@ -82,8 +82,11 @@ export async function runMetricsCommand(options: MetricsCommandOptions): Promise
   if (hasPair) {
     const real = await loadFeatures(options.real!, 'real', options.extractFeatures);
     const fake = await loadFeatures(options.fake!, 'fake', options.extractFeatures);
+    // The usual KID subset size is 1000; smaller sets use all rows of the smaller set per subset
+    // rather than failing, and the record states the size used.
+    const kidSubsetSize = options.kidSubsetSize ?? Math.min(1000, real.rows, fake.rows);
     record = computeMetrics(real, fake, {
-      metrics, seed: options.seed, kidSubsets: options.kidSubsets, kidSubsetSize: options.kidSubsetSize,
+      metrics, seed: options.seed, kidSubsets: options.kidSubsets, kidSubsetSize,
       arithmetic: options.arithmetic, extractor: options.extractor,
     });
   }
