@@ -45,8 +45,11 @@ let browser: Browser | undefined;
 let page: Page;
 
 async function runAllAndWait(expectedRuns: number): Promise<string> {
-  await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } })
-    .jupyterapp.commands.execute('notebook:run-all-cells'));
+  // The command's promise settles only when every cell has run, so it is not awaited here.
+  await page.evaluate(() => {
+    void (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } })
+      .jupyterapp.commands.execute('notebook:run-all-cells');
+  });
   // The cell's text output names the run; wait until this run's line is there.
   await page.waitForFunction((count: number) => {
     const texts = Array.from(document.querySelectorAll('.jp-OutputArea-output')).map((node) => node.textContent ?? '');
@@ -80,11 +83,25 @@ after(async () => {
   await server?.stop();
 });
 
-test('notebook trains and shows samples', { timeout: 600_000 }, async () => {
+test('notebook trains and shows samples', { timeout: 600_000 }, async (t) => {
+  t.after(async () => {
+    await page.screenshot({ path: path.join(outDir, 'lab-last.png') }).catch(() => undefined);
+  });
   const base = `http://127.0.0.1:${server!.port}`;
   await page.goto(`${base}/lab/tree/${notebookRelative}?token=${server!.token}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await page.waitForFunction(() => 'jupyterapp' in window, { timeout: 120_000 });
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
+  // JupyterLab may ask which kernel to use; answer with the syngan kernel, as a user would.
+  const dialog = await page.waitForSelector('.jp-Dialog select', { timeout: 15_000 }).catch(() => null);
+  if (dialog) {
+    await page.evaluate((displayName: string) => {
+      const select = document.querySelector('.jp-Dialog select') as HTMLSelectElement;
+      const option = Array.from(select.options).find((item) => item.textContent === displayName);
+      if (option) select.value = option.value;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }, KERNEL_DISPLAY_NAME);
+    await page.click('.jp-Dialog .jp-mod-accept');
+  }
   // Wait for the kernel to be idle before running.
   await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null, { timeout: 120_000 });
 
