@@ -55,6 +55,56 @@ function tslabWriter(): WriteDisplayData | undefined {
 
 let displayCounter = 0;
 
+type DisplayMessage = Parameters<WriteDisplayData>[0];
+
+/** Display messages waiting because the kernel's ZeroMQ socket was busy, oldest first. */
+const pending: { writer: WriteDisplayData; message: DisplayMessage; update: boolean }[] = [];
+let flushScheduled = false;
+
+function isSocketBusy(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EBUSY' || /busy writing/.test(String((error as Error | undefined)?.message));
+}
+
+/**
+ * Sends queued display messages in order. zeromq 6 throws EBUSY from a send while an earlier
+ * send is still being written (after many sends without returning to the event loop), and tslab
+ * does not queue its sends; such a message is retried from the event loop instead of failing the
+ * cell.
+ */
+function flushPending(): void {
+  flushScheduled = false;
+  while (pending.length > 0) {
+    const { writer, message, update } = pending[0];
+    try {
+      writer(message, update);
+    } catch (error) {
+      if (!isSocketBusy(error)) throw error;
+      scheduleFlush();
+      return;
+    }
+    pending.shift();
+  }
+}
+
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setTimeout(flushPending, 5);
+}
+
+function writeOrQueue(writer: WriteDisplayData, message: DisplayMessage, update: boolean): void {
+  if (pending.length === 0) {
+    try {
+      writer(message, update);
+      return;
+    } catch (error) {
+      if (!isSocketBusy(error)) throw error;
+    }
+  }
+  pending.push({ writer, message, update });
+  scheduleFlush();
+}
+
 function newDisplayId(): string {
   displayCounter += 1;
   return `syngan-${process.pid}-${Date.now().toString(36)}-${displayCounter}`;
@@ -103,7 +153,7 @@ export function notebookDisplay(): NotebookDisplay {
   const send = (data: Record<string, unknown>, metadata: Record<string, unknown> = {}, displayId?: string, update = false): boolean => {
     const writer = tslabWriter();
     if (!writer) return false;
-    writer({ data, metadata, transient: displayId ? { display_id: displayId } : {} }, update);
+    writeOrQueue(writer, { data, metadata, transient: displayId ? { display_id: displayId } : {} }, update);
     return true;
   };
 
