@@ -8,12 +8,12 @@ import { SynganError } from '../core/errors';
 import { writeJsonAtomic } from '../core/files';
 import { terminalProgress } from '../core/progress';
 import { DatasetFormat, isWrittenDataset, loadDataset, readManifest } from '../data';
-import { generateDataset, listRuns, loadRun, resolveConfig, resolveRunsDir, runId, train, TrainConfigInput } from '../experiments';
+import { generateDataset, listRuns, loadRun, resolveRunsDir, train, TrainConfigInput } from '../experiments';
 import { isConditional } from '../models';
 import { computeInceptionScore, computeMetrics, FeatureMatrix, runMetricsCommand } from '../metrics';
 import { createExtractor, FeatureExtractor, getDomainClassifier } from '../metrics/extractors';
 import { datasetFeatures } from '../metrics/features-cache';
-import { evaluateRealBaseline, evaluateRun } from '../pipeline';
+import { evaluateRealBaseline, evaluateRun, isRunCached } from '../pipeline';
 import { tableText } from '../core/notebook-display';
 
 function parseNumber(name: string, text: string | undefined, integer = true): number | undefined {
@@ -80,8 +80,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     throw new SynganError('missing GAN family', { hint: 'pass --family dcgan (or wgan, wgan-gp, cgan, sngan, reference-dcgan), or "family" in the --config file' });
   }
   if (config.name === undefined && typeof config.family === 'string') config.name = config.family;
-  const runDir = path.join(resolveRunsDir(options.runsDir), runId(resolveConfig(config)));
-  const cached = !options.force && fs.existsSync(path.join(runDir, 'run.json')) && loadRun(runDir).status === 'complete';
+  const cached = isRunCached(config as TrainConfigInput, { force: options.force, runsDir: options.runsDir });
   const run = await train(config as TrainConfigInput, { force: options.force, runsDir: options.runsDir, onProgress: terminalProgress() });
   const source = cached ? ' (reused from the run cache; --force retrains)' : '';
   console.log(`run ${run.id}: ${run.status}${source}, ${run.steps}/${run.totalSteps} steps, ${run.imagesPerS.toFixed(1)} images/s, in ${run.dir}`);

@@ -12,7 +12,7 @@ export interface DoctorCheck {
   name: string;
   ok: boolean;
   value: string;
-  /** What to do when the check failed. */
+  /** Next step for the user when the check failed. */
   hint?: string;
 }
 
@@ -84,7 +84,7 @@ export function runDoctor(options: { backend?: string; allowJs?: boolean } = {})
   return { checks, backend, trainingReady };
 }
 
-/** The doctor's report as an aligned table. */
+/** Formats the doctor's report as an aligned table. */
 export function formatDoctorReport(report: DoctorReport): string {
   const width = Math.max(...report.checks.map((check) => check.name.length));
   const lines = report.checks.map((check) => {

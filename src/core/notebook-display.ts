@@ -67,9 +67,9 @@ function isSocketBusy(error: unknown): boolean {
 
 /**
  * Sends queued display messages in order. zeromq 6 throws EBUSY from a send while an earlier
- * send is still being written (after many sends without returning to the event loop), and tslab
- * does not queue its sends; such a message is retried from the event loop instead of failing the
- * cell.
+ * send is still being written, which happens after many sends without returning to the event
+ * loop. tslab does not queue its sends, so such a message is retried from the event loop instead
+ * of failing the cell.
  */
 function flushPending(): void {
   flushScheduled = false;
@@ -125,7 +125,7 @@ export function formatCell(value: string | number | null, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
-/** An HTML table with escaped cells. */
+/** Renders a table as HTML with escaped cells. */
 export function tableHtml(columns: string[], rows: (string | number | null)[][], digits = 4): string {
   const head = columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const body = rows
@@ -134,7 +134,7 @@ export function tableHtml(columns: string[], rows: (string | number | null)[][],
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-/** The same table as fixed-width text. */
+/** Renders a table as fixed-width text. */
 export function tableText(columns: string[], rows: (string | number | null)[][], digits = 4): string {
   const cells = [columns, ...rows.map((row) => row.map((cell) => formatCell(cell, digits)))];
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));

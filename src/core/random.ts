@@ -12,12 +12,12 @@ export class Random {
     this.prng = seedrandom.alea(String(seed));
   }
 
-  /** A float uniform in [0, 1). */
+  /** Returns a float uniform in [0, 1). */
   next(): number {
     return this.prng();
   }
 
-  /** An integer uniform in [0, maxExclusive). */
+  /** Returns an integer uniform in [0, maxExclusive). */
   int(maxExclusive: number): number {
     return Math.floor(this.prng() * maxExclusive);
   }
@@ -38,7 +38,7 @@ export class Random {
     return values;
   }
 
-  /** A random permutation of 0..n-1. */
+  /** Returns a random permutation of 0..n-1. */
   permutation(n: number): Uint32Array {
     const indices = new Uint32Array(n);
     for (let i = 0; i < n; i += 1) indices[i] = i;

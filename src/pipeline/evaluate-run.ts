@@ -33,6 +33,19 @@ export interface ScoredSamples {
   probabilities: FeatureMatrix;
 }
 
+/** Returns the index of the largest value of every row (the predicted class of probability rows). */
+function argmaxRows(matrix: FeatureMatrix): Uint8Array {
+  const result = new Uint8Array(matrix.rows);
+  for (let r = 0; r < matrix.rows; r += 1) {
+    let best = 0;
+    for (let c = 1; c < matrix.cols; c += 1) {
+      if (matrix.data[r * matrix.cols + c] > matrix.data[r * matrix.cols + best]) best = c;
+    }
+    result[r] = best;
+  }
+  return result;
+}
+
 function appendMatrix(parts: FeatureMatrix[]): FeatureMatrix {
   const rows = parts.reduce((sum, part) => sum + part.rows, 0);
   const cols = parts[0]?.cols ?? 0;
@@ -78,13 +91,7 @@ export function sampleAndScore(run: RunRecord, classifier: DomainClassifier, opt
       const batchProbabilities = classifier.probabilities(generated);
       features.push(batchFeatures);
       probabilities.push(batchProbabilities);
-      for (let i = 0; i < n; i += 1) {
-        let best = 0;
-        for (let c = 1; c < batchProbabilities.cols; c += 1) {
-          if (batchProbabilities.data[i * batchProbabilities.cols + c] > batchProbabilities.data[i * batchProbabilities.cols + best]) best = c;
-        }
-        predicted[start + i] = best;
-      }
+      predicted.set(argmaxRows(batchProbabilities), start);
       tf.dispose([z, generated, ...(labels ? [labels] : [])]);
       tracker.tick(n);
     }
@@ -291,12 +298,7 @@ export async function evaluateRealBaseline(options: EvaluateOptions & { cacheDir
   const subset = realSubset(options.realTrain, options.samples, deriveSeed(options.seed, 'real-train'));
   const features = (await datasetFeatures(options.classifier, subset)).matrix;
   const probabilities = (await datasetFeatures(options.classifier, subset, { output: 'probabilities' })).matrix;
-  const predicted = new Uint8Array(subset.count);
-  for (let i = 0; i < subset.count; i += 1) {
-    let best = 0;
-    for (let c = 1; c < probabilities.cols; c += 1) if (probabilities.data[i * probabilities.cols + c] > probabilities.data[i * probabilities.cols + best]) best = c;
-    predicted[i] = best;
-  }
+  const predicted = argmaxRows(probabilities);
   const scored: ScoredSamples = {
     images: subset.images, count: subset.count, height: subset.height, width: subset.width, channels: subset.channels,
     requestedLabels: null, predictedLabels: predicted, features, probabilities,

@@ -67,7 +67,7 @@ export function lossCurvesFigure(runs: { label: string; history: readonly Histor
   };
 }
 
-/** A bar chart of one metric per model, with error bars when standard deviations are given. */
+/** Builds a bar chart of one metric per model, with error bars when standard deviations are given. */
 export function metricBarFigure(title: string, bars: { label: string; value: number; std?: number }[], options: { yTitle?: string; baseline?: { label: string; value: number } } = {}): PlotlyFigure {
   const data: object[] = [{
     type: 'bar',
@@ -104,7 +104,7 @@ export function seriesFigure(title: string, series: { label: string; x: number[]
 }
 
 /**
- * A heatmap of how often the classifier assigns generated images to each class, one row per
+ * Builds a heatmap of how often the classifier assigns generated images to each class, one row per
  * model: a collapsed model shows one bright cell, real data an even row.
  */
 export function classDistributionFigure(rows: { label: string; distribution: number[] }[], classNames: string[]): PlotlyFigure {

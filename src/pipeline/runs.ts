@@ -14,13 +14,19 @@ export interface NotebookRun extends RunRecord {
   fromCache: boolean;
 }
 
+/** Returns true when `train` would return a finished run of this config without training. */
+export function isRunCached(config: TrainConfigInput, options: { force?: boolean; runsDir?: string } = {}): boolean {
+  if (options.force) return false;
+  const runDir = path.join(resolveRunsDir(options.runsDir), runId(resolveConfig(config)));
+  return fs.existsSync(path.join(runDir, 'run.json')) && loadRun(runDir).status === 'complete';
+}
+
 /**
  * Trains a config, or returns the finished run of the same config from the run cache at once
- * (unless `force`), and says which happened.
+ * (unless `force`), and reports which of the two happened.
  */
 export async function trainRun(config: TrainConfigInput, options: { force?: boolean; runsDir?: string; onProgress?: ProgressListener; log?: (line: string) => void } = {}): Promise<NotebookRun> {
-  const runDir = path.join(resolveRunsDir(options.runsDir), runId(resolveConfig(config)));
-  const cached = !options.force && fs.existsSync(path.join(runDir, 'run.json')) && loadRun(runDir).status === 'complete';
+  const cached = isRunCached(config, options);
   const run = await train(config, { force: options.force, runsDir: options.runsDir, onProgress: options.onProgress, log: options.log ?? (() => undefined) });
   if (run.status !== 'complete') {
     throw new SynganError(`run ${run.id} stopped with status "${run.status}" after ${run.steps} of ${run.totalSteps} steps`,
@@ -29,7 +35,7 @@ export async function trainRun(config: TrainConfigInput, options: { force?: bool
   return { ...run, fromCache: cached };
 }
 
-/** The per-step history of a run (`history.json`). */
+/** Reads the per-step history of a run (`history.json`). */
 export function readRunHistory(run: RunRecord): HistoryPoint[] {
   return JSON.parse(fs.readFileSync(path.join(run.dir, run.files.history), 'utf8')) as HistoryPoint[];
 }
@@ -45,7 +51,7 @@ export function runSampleSteps(run: RunRecord): number[] {
     .sort((a, b) => a - b);
 }
 
-/** The PNG bytes of a run's sample grid at `step`, or of its final grid when `step` is omitted. */
+/** Reads the PNG bytes of a run's sample grid at `step`, or of its final grid when `step` is omitted. */
 export function readRunSamplePng(run: RunRecord, step?: number): Uint8Array {
   const name = step === undefined ? 'final.png' : `step-${String(step).padStart(6, '0')}.png`;
   const file = path.join(run.dir, run.files.samples, name);

@@ -91,7 +91,7 @@ test('notebook trains and shows samples', { timeout: 600_000 }, async (t) => {
   await page.goto(`${base}/lab/tree/${notebookRelative}?token=${server!.token}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   await page.waitForFunction(() => 'jupyterapp' in window, { timeout: 120_000 });
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 120_000 });
-  // JupyterLab may ask which kernel to use; answer with the syngan kernel, as a user would.
+  // JupyterLab may ask which kernel to use. The test picks the syngan kernel, as a user would.
   const dialog = await page.waitForSelector('.jp-Dialog select', { timeout: 15_000 }).catch(() => null);
   if (dialog) {
     await page.evaluate((displayName: string) => {
@@ -116,7 +116,8 @@ test('notebook trains and shows samples', { timeout: 600_000 }, async (t) => {
     return { width: image.naturalWidth, height: image.naturalHeight, src: image.src.slice(0, 22) };
   });
   assert.equal(imageSize.src, 'data:image/png;base64,');
-  assert.ok(imageSize.width > 28 && imageSize.height > 28, `sample grid is ${imageSize.width}×${imageSize.height}`);
+  assert.ok(imageSize.width > 28, `sample grid is ${imageSize.width} pixels wide`);
+  assert.ok(imageSize.height > 28, `sample grid is ${imageSize.height} pixels high`);
 
   const secondText = await runAllAndWait(2);
   await page.screenshot({ path: path.join(outDir, 'lab-rerun.png') });
