@@ -1,23 +1,7 @@
 import type { GradSaveFunc, Tensor } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
-
-interface OpAttr {
-  name: string;
-  type: number;
-  value: number | boolean | string;
-}
-
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_FLOAT: number };
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
-}
-
-function nativeBackend(): NativeBackend | undefined {
-  const backend = tf.backend() as unknown as Partial<NativeBackend>;
-  if (tf.getBackend() !== 'tensorflow' || !backend.binding || !backend.executeMultipleOutputs) return undefined;
-  return backend as NativeBackend;
-}
+import { OpAttr, nativeBackend, opAttrs, requireNativeBackend } from '../core/native-ops';
 
 /** True when the loaded backend can run `nativeBatchNormTraining`. */
 export function hasNativeBatchNorm(): boolean {
@@ -42,15 +26,14 @@ export interface BatchNormResult {
  * caller disposes them.
  */
 export function nativeBatchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormResult {
-  const backend = nativeBackend();
-  if (!backend) throw new Error('nativeBatchNormTraining needs the native TensorFlow backend');
-  const { binding } = backend;
+  const backend = requireNativeBackend('nativeBatchNormTraining');
+  const attr = opAttrs(backend);
   const attrs = (extra: OpAttr[]): OpAttr[] => [
-    { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
-    { name: 'U', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
-    { name: 'epsilon', type: binding.TF_ATTR_FLOAT, value: epsilon },
-    { name: 'data_format', type: binding.TF_ATTR_STRING, value: 'NHWC' },
-    { name: 'is_training', type: binding.TF_ATTR_BOOL, value: true },
+    attr.float32Type('T'),
+    attr.float32Type('U'),
+    attr.float('epsilon', epsilon),
+    attr.string('data_format', 'NHWC'),
+    attr.bool('is_training', true),
     ...extra,
   ];
 
@@ -58,7 +41,7 @@ export function nativeBatchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, 
   const forward = (input: Tensor, scale: Tensor, offset: Tensor, save: GradSaveFunc): { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor[] } => {
     const empty = tf.zeros([0]);
     const outputs = backend.executeMultipleOutputs('FusedBatchNormV3',
-      attrs([{ name: 'exponential_avg_factor', type: binding.TF_ATTR_FLOAT, value: 1 }]),
+      attrs([attr.float('exponential_avg_factor', 1)]),
       [input, scale, offset, empty, empty], 6);
     empty.dispose();
     const [y, batchMean, batchVariance, reserve1, reserve2, reserve3] = outputs;

@@ -1,11 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
-
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(name: string, attrs: Array<{ name: string; type: number; value: number }>, inputs: Tensor[]): Tensor;
-}
+import { nativeBackend, opAttrs } from '../core/native-ops';
 
 /**
  * Draws uniform random floats in [0, 1) of `shape`, determined by `seed` alone. The native
@@ -15,19 +11,14 @@ interface NativeBackend {
  * numbers, so results are reproducible per backend only.
  */
 export function seededUniform(shape: number[], seed: number): Tensor {
-  const backend = tf.backend() as unknown as Partial<NativeBackend>;
-  if (tf.getBackend() !== 'tensorflow' || !backend.binding || !backend.executeSingleOutput) {
-    return tf.randomUniform(shape, 0, 1, 'float32', seed);
-  }
-  const { binding } = backend;
+  const backend = nativeBackend();
+  if (!backend) return tf.randomUniform(shape, 0, 1, 'float32', seed);
+  const attrs = opAttrs(backend);
   const shapeTensor = tf.tensor1d(shape, 'int32');
   const seedTensor = tf.tensor1d([seed & 0x7fffffff, 0x5eed], 'int32');
   try {
-    return backend.executeSingleOutput('StatelessRandomUniform', [
-      { name: 'dtype', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
-      { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
-      { name: 'Tseed', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
-    ], [shapeTensor, seedTensor]);
+    return backend.executeSingleOutput('StatelessRandomUniform',
+      [attrs.float32Type('dtype'), attrs.int32Type('T'), attrs.int32Type('Tseed')], [shapeTensor, seedTensor]);
   } finally {
     shapeTensor.dispose();
     seedTensor.dispose();
