@@ -1,6 +1,7 @@
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
+import { leakyRelu } from './native-kernels';
 import { BatchNorm, Conv2d, ConvTranspose2d, Dense, ForwardContext, SpectralNorm } from './layers';
 import type { ImageShape, Network } from './network';
 import { Initializer, ParameterStore } from './parameters';
@@ -94,10 +95,10 @@ export function buildConvDiscriminator(options: ConvDiscriminatorOptions): Netwo
     store,
     spectralNorms,
     apply(images: Tensor, ctx: ForwardContext, labels?: Tensor): Tensor {
-      let x: Tensor = tf.leakyRelu(conv1.apply(images, ctx), 0.2);
+      let x: Tensor = leakyRelu(conv1.apply(images, ctx), 0.2);
       x = conv2.apply(x, ctx);
       if (bn2) x = bn2.apply(x, ctx);
-      x = tf.leakyRelu(x, 0.2);
+      x = leakyRelu(x, 0.2);
       const features = tf.reshape(x, [-1, featureUnits]);
       let logits = head.apply(features, ctx);
       if (embedding) {

@@ -6,3 +6,4 @@ export * from './reference-dcgan';
 export * from './registry';
 export * from './random-ops';
 export * from './native-batch-norm';
+export * from './native-kernels';

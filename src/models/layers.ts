@@ -4,6 +4,7 @@ import { tf } from '../core/backend';
 import { deriveSeed } from '../core/random';
 import { Initializer, ParameterStore, TensorMap } from './parameters';
 import { hasNativeBatchNorm, nativeBatchNormTraining } from './native-batch-norm';
+import { matMul } from './native-kernels';
 import { seededDropout } from './random-ops';
 
 /** Batch statistic that a training-mode forward pass folds into a moving average later. */
@@ -140,7 +141,9 @@ export class Dense extends KernelLayer {
   }
 
   apply(x: Tensor, ctx: ForwardContext): Tensor2D {
-    return tf.fused.matMul({ a: x as Tensor2D, b: this.kernelFor(ctx) as Tensor2D, bias: this.biasFor(ctx) }) as Tensor2D;
+    const y = matMul(x as Tensor2D, this.kernelFor(ctx) as Tensor2D);
+    const bias = this.biasFor(ctx);
+    return bias ? tf.add(y, bias) : y;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
+import { leakyRelu } from './native-kernels';
 import { BatchNorm, Conv2d, ConvTranspose2d, Dense, Dropout, ForwardContext } from './layers';
 import type { Network } from './network';
 import { ParameterStore } from './parameters';
@@ -32,10 +33,10 @@ export function buildReferenceGenerator(seed: number): Network {
     store,
     spectralNorms: [],
     apply(z: Tensor, ctx: ForwardContext): Tensor {
-      let x: Tensor = tf.leakyRelu(bn0.apply(dense.apply(z, ctx), ctx), 0.2);
+      let x: Tensor = leakyRelu(bn0.apply(dense.apply(z, ctx), ctx), 0.2);
       x = tf.reshape(x, [-1, 7, 7, 256]);
-      x = tf.leakyRelu(bn1.apply(up1.apply(x, ctx), ctx), 0.2);
-      x = tf.leakyRelu(bn2.apply(up2.apply(x, ctx), ctx), 0.2);
+      x = leakyRelu(bn1.apply(up1.apply(x, ctx), ctx), 0.2);
+      x = leakyRelu(bn2.apply(up2.apply(x, ctx), ctx), 0.2);
       return tf.tanh(up3.apply(x, ctx));
     },
   };
@@ -58,8 +59,8 @@ export function buildReferenceDiscriminator(seed: number): Network {
     store,
     spectralNorms: [],
     apply(images: Tensor, ctx: ForwardContext): Tensor {
-      let x = drop1.apply(tf.leakyRelu(conv1.apply(images, ctx), 0.2), ctx);
-      x = drop2.apply(tf.leakyRelu(conv2.apply(x, ctx), 0.2), ctx);
+      let x = drop1.apply(leakyRelu(conv1.apply(images, ctx), 0.2), ctx);
+      x = drop2.apply(leakyRelu(conv2.apply(x, ctx), 0.2), ctx);
       return tf.reshape(head.apply(tf.reshape(x, [-1, 7 * 7 * 128]), ctx), [-1]);
     },
   };
