@@ -8,7 +8,7 @@ import type { LossKind } from '../training/losses';
  * Version of the training numerics, part of every config hash. Bump it whenever a change would
  * make the same config train to different numbers, so cached runs are not reused by mistake.
  */
-export const TRAINING_CODE_VERSION = 3;
+export const TRAINING_CODE_VERSION = 4;
 
 const positiveInt = z.number().int().positive();
 const learningRate = z.number().finite().positive().lt(1);

@@ -1,6 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 
 import { tf } from '../core/backend';
+import { OpAttr, ResourceVariable, nativeBackend, opAttrs, requireNativeBackend } from '../core/native-ops';
 
 /**
  * A gradient-descent optimizer over a fixed set of named variables. Its slots (moments) are
@@ -24,24 +25,33 @@ function zeroSlots(variables: Map<string, Variable>, prefix: string): Map<string
 }
 
 /**
- * Adam (Kingma & Ba 2015) in the form Keras uses: with t the update count,
- * α_t = lr · √(1 − β2^t) / (1 − β1^t), m ← m + (g − m)(1 − β1), v ← v + (g² − v)(1 − β2),
- * w ← w − α_t · m / (√v + ε). β^t is computed in float64 on the CPU from t.
+ * Adam (Kingma & Ba 2015) in the form Keras and TensorFlow's ApplyAdam kernel use: with t the
+ * update count, α_t = lr · √(1 − β2^t) / (1 − β1^t), m ← m + (g − m)(1 − β1),
+ * v ← v + (g² − v)(1 − β2), w ← w − α_t · m / (√v + ε). β1^t and β2^t are computed in float64 on
+ * the CPU from t, so a restored optimizer continues exactly. On the native backend each update is
+ * one ResourceApplyAdam kernel per variable (see `NativeAdamSlots`); elsewhere it is tfjs ops.
  */
 export class Adam implements Optimizer {
   private readonly m: Map<string, Variable>;
   private readonly v: Map<string, Variable>;
+  private readonly native?: NativeAdamSlots;
   iterations = 0;
 
+  /** `useNativeKernel` false keeps the tfjs ops on the native backend too (to compare the two). */
   constructor(private readonly variables: Map<string, Variable>, readonly learningRate: number,
-    readonly beta1: number, readonly beta2: number, readonly epsilon = 1e-7) {
+    readonly beta1: number, readonly beta2: number, readonly epsilon = 1e-7, useNativeKernel = true) {
     this.m = zeroSlots(variables, 'm');
     this.v = zeroSlots(variables, 'v');
+    if (useNativeKernel && nativeBackend()) this.native = new NativeAdamSlots(variables, this.m, this.v);
   }
 
   apply(grads: Record<string, Tensor>): void {
     this.iterations += 1;
     const t = this.iterations;
+    if (this.native) {
+      this.native.apply(grads, { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, t });
+      return;
+    }
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     tf.tidy(() => {
       for (const [name, variable] of this.variables) {
@@ -61,7 +71,66 @@ export class Adam implements Optimizer {
   }
 
   dispose(): void {
+    this.native?.dispose();
     for (const slot of [...this.m.values(), ...this.v.values()]) slot.dispose();
+  }
+}
+
+/** A tfjs variable and the TensorFlow resource variable that mirrors it. */
+interface MirroredVariable {
+  variable: Variable;
+  resource: ResourceVariable;
+  /** Data of `variable` when the two last agreed; any other value means it was assigned from outside (a checkpoint restore, weight clipping). */
+  syncedDataId: object;
+}
+
+/**
+ * The weights and Adam moments of one optimizer as TensorFlow resource variables, for the
+ * fused ResourceApplyAdam kernel: one pass over w, m, v and g per variable in place of twelve
+ * element-wise tfjs ops. The tfjs variables stay the record that the networks, checkpoints
+ * and EMA read: after each update they take the new values (which share the resources'
+ * buffers), and a tfjs variable assigned from outside since the last update is copied into its
+ * resource first.
+ */
+class NativeAdamSlots {
+  private readonly slots = new Map<string, { weight: MirroredVariable; m: MirroredVariable; v: MirroredVariable }>();
+  private readonly backend = requireNativeBackend('NativeAdamSlots');
+  private readonly attrs: OpAttr[];
+
+  constructor(variables: Map<string, Variable>, m: Map<string, Variable>, v: Map<string, Variable>) {
+    const attr = opAttrs(this.backend);
+    this.attrs = [attr.float32Type('T'), attr.bool('use_locking', false), attr.bool('use_nesterov', false)];
+    const mirror = (variable: Variable): MirroredVariable => ({ variable, resource: new ResourceVariable(variable), syncedDataId: variable.dataId });
+    for (const [name, variable] of variables) {
+      this.slots.set(name, { weight: mirror(variable), m: mirror(m.get(`m/${name}`)!), v: mirror(v.get(`v/${name}`)!) });
+    }
+  }
+
+  apply(grads: Record<string, Tensor>, settings: { learningRate: number; beta1: number; beta2: number; epsilon: number; t: number }): void {
+    const { learningRate, beta1, beta2, epsilon, t } = settings;
+    tf.tidy(() => {
+      const scalars = [beta1 ** t, beta2 ** t, learningRate, beta1, beta2, epsilon].map((value) => tf.scalar(value));
+      for (const [name, slot] of this.slots) {
+        const g = grads[name];
+        if (!g) continue;
+        const mirrored = [slot.weight, slot.m, slot.v];
+        for (const item of mirrored) {
+          if (item.variable.dataId !== item.syncedDataId) item.resource.assign(item.variable);
+        }
+        this.backend.executeMultipleOutputs('ResourceApplyAdam', this.attrs,
+          [slot.weight.resource.handle, slot.m.resource.handle, slot.v.resource.handle, ...scalars, g], 0);
+        for (const item of mirrored) {
+          item.variable.assign(item.resource.read());
+          item.syncedDataId = item.variable.dataId;
+        }
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const slot of this.slots.values()) {
+      for (const item of [slot.weight, slot.m, slot.v]) item.resource.dispose();
+    }
   }
 }
 
