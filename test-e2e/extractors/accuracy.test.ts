@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { formatDuration } from '../../src/core/progress';
 import { getDomainClassifier } from '../../src/metrics/extractors/classifier';
+import { makeTempDir } from '../../test/temp-dir';
 
 // Trains each domain classifier from scratch on the full training split with the default
 // settings and checks the test accuracy targets. Takes several minutes per dataset on 2 CPU cores.
 describe('domain classifier accuracy', () => {
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-accuracy-'));
+  const cacheDir = makeTempDir('accuracy');
 
   after(() => {
     fs.rmSync(cacheDir, { recursive: true, force: true });

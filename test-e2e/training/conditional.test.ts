@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { tf } from '../../src/core/backend';
@@ -9,11 +7,12 @@ import { deriveSeed } from '../../src/core/random';
 import { conditionalAccuracy } from '../../src/evaluation/labelling';
 import { loadGenerator, train } from '../../src/experiments';
 import { getDomainClassifier } from '../../src/metrics/extractors/classifier';
+import { makeTempDir } from '../../test/temp-dir';
 
 // Trains a conditional GAN on MNIST for 1,500 steps and checks that the project's domain
 // classifier recognises most samples as the class each was generated for. Takes several minutes
 // on 2 CPU cores (plus the classifier's training when it is not cached yet).
-const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-e2e-cgan-'));
+const runsDir = makeTempDir('e2e-cgan');
 
 after(() => {
   fs.rmSync(runsDir, { recursive: true, force: true });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { listNotebooks, runReportJob, runVerifyJob, summaryTable } from '../../src/cli/report';
 import { projectRoot } from '../../src/core/files';
 import { readResults } from '../../src/pipeline';
+import { makeTempDir } from '../temp-dir';
 
 // The report job end to end on tiny notebooks: the real tslab kernel executes them, result
 // records feed the summary table, and Chromium prints the PDF.
@@ -30,7 +30,7 @@ function notebook(cells: { source: string; tags?: string[] }[]): string {
 const importLine = `import * as sg from ${JSON.stringify(path.join(projectRoot(), 'dist', 'src'))};`;
 
 before(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-report-job-'));
+  work = makeTempDir('report-job');
   notebooksDir = path.join(work, 'notebooks');
   outDir = path.join(work, 'reports');
   fs.mkdirSync(notebooksDir);

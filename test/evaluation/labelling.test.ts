@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { SynganError } from '../../src/core/errors';
@@ -10,6 +8,7 @@ import { imagesToBatch } from '../../src/metrics/extractors/batches';
 import { type DomainClassifier, trainOrLoadDomainClassifier } from '../../src/metrics/extractors/classifier';
 import { accuracyOf } from '../../src/metrics/extractors/train-classifier';
 import { mnistSubset } from '../extractors/mnist-subset';
+import { makeTempDir } from '../temp-dir';
 
 describe('labelling with the domain classifier', () => {
   const samples = mnistSubset('test', 1200, 1000);
@@ -17,7 +16,7 @@ describe('labelling with the domain classifier', () => {
   let classifier: DomainClassifier;
 
   before(async () => {
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-labelling-'));
+    cacheDir = makeTempDir('labelling');
     classifier = await trainOrLoadDomainClassifier({ train: mnistSubset('train', 1500), test: mnistSubset('test', 500) }, { cacheDir, epochs: 2 });
   });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { SynganError } from '../../src/core/errors';
 import { meanAndStd, type TrainOnSyntheticOptions, trainOnSyntheticExperiment } from '../../src/evaluation/train-on-synthetic';
 import { mnistSubset } from '../extractors/mnist-subset';
+import { makeTempDir } from '../temp-dir';
 
 // Real MNIST images stand in for the synthetic set (other images of the training split, renamed):
 // the test checks the experiment's bookkeeping, not the quality of any generator.
@@ -20,7 +20,7 @@ function tinyOptions(overrides: Partial<TrainOnSyntheticOptions> = {}): TrainOnS
 
 describe('train on synthetic', () => {
   it('returns every arm and fraction', async () => {
-    const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-tos-')), 'downstream.json');
+    const outFile = path.join(makeTempDir('tos'), 'downstream.json');
     let events = 0;
     const result = await trainOnSyntheticExperiment(tinyOptions({ outFile, onProgress: () => { events += 1; } }));
 

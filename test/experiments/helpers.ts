@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import type { TrainConfigInput } from '../../src/experiments';
 import type { HistoryRow } from '../../src/training';
+import { makeTempDir } from '../temp-dir';
 
 /** Creates a fresh temporary runs folder. */
 export function tempRunsDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `syngan-${label}-`));
+  return makeTempDir(label);
 }
 
 /** Returns a config that trains in seconds: width 8, latent size 16, 256 MNIST images. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -9,6 +8,7 @@ import { SynganError } from '../../src/core/errors';
 import { imagesToBatch } from '../../src/metrics/extractors/batches';
 import { DOMAIN_CLASSIFIER_NOTE, type DomainClassifier, trainOrLoadDomainClassifier } from '../../src/metrics/extractors/classifier';
 import { mnistSubset } from './mnist-subset';
+import { makeTempDir } from '../temp-dir';
 
 // A classifier trained on 2,000 MNIST images for 2 epochs: enough to check shapes, caching and
 // determinism in seconds. The full-size accuracy targets are checked in test-e2e/extractors.
@@ -22,7 +22,7 @@ describe('domain classifier', () => {
   let progressEvents = 0;
 
   before(async () => {
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-classifier-'));
+    cacheDir = makeTempDir('classifier');
     classifier = await trainOrLoadDomainClassifier({ train, test }, { ...options, cacheDir, onProgress: () => { progressEvents += 1; } });
   });
 

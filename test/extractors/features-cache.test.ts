@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -13,6 +12,7 @@ import { type GraphModelExtractor, loadGraphModelExtractor } from '../../src/met
 import type { FeatureMatrix } from '../../src/metrics/feature-matrix';
 import { cachedFeatures, datasetFeatures, featureCacheFile, type FeatureCacheKey } from '../../src/metrics/features-cache';
 import { mnistSubset } from './mnist-subset';
+import { makeTempDir } from '../temp-dir';
 
 describe('feature cache', () => {
   let cacheDir: string;
@@ -21,7 +21,7 @@ describe('feature cache', () => {
   const matrix: FeatureMatrix = { rows: 3, cols: 2, data: Float64Array.from([1, 2, 3, 4, 5, 6.5]) };
 
   before(async () => {
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-features-'));
+    cacheDir = makeTempDir('features');
     extractor = await loadGraphModelExtractor({ modelPath: path.join(projectRoot(), 'test', 'fixtures', 'graph-model') });
   });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -17,6 +16,7 @@ import {
   buildGraphModelFixture, fixtureConvBias, fixtureDenseBias, fixtureDenseWeights, fixtureKernel,
 } from './graph-model-fixture';
 import { mnistSubset } from './mnist-subset';
+import { makeTempDir } from '../temp-dir';
 
 const fixtureDir = path.join(projectRoot(), 'test', 'fixtures', 'graph-model');
 
@@ -188,7 +188,7 @@ describe('graph-model extractor', () => {
   });
 
   it('rejects a folder without model.json', async () => {
-    const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-graph-'));
+    const emptyDir = makeTempDir('graph');
     try {
       await assert.rejects(loadGraphModelExtractor({ modelPath: emptyDir }), /no model\.json in/);
     } finally {
@@ -197,7 +197,7 @@ describe('graph-model extractor', () => {
   });
 
   it('rejects a layers model', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-graph-'));
+    const dir = makeTempDir('graph');
     try {
       fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: { class_name: 'Sequential' } }));
       await assert.rejects(loadGraphModelExtractor({ modelPath: dir }), /not a TensorFlow\.js graph model/);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { SynganError } from '../../src/core/errors';
@@ -66,9 +65,4 @@ export function catchSynganError(fn: () => unknown): SynganError {
   assert.fail('expected a SynganError, but nothing was thrown');
 }
 
-/** Creates an empty folder under the system temp folder, removed when the process exits. */
-export function makeTempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syngan-${prefix}-`));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { makeTempDir } from '../temp-dir';

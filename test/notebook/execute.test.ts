@@ -2,16 +2,16 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { projectRoot } from '../../src/core/files';
 import { executeNotebook, findNbformatProblems, readNotebook } from '../../src/notebook';
 import type { CodeCell, DisplayDataOutput, ErrorOutput, ExecuteResult, Output, StreamOutput } from '../../src/notebook';
+import { makeTempDir } from '../temp-dir';
 
 const fixtures = path.join(projectRoot(), 'test', 'fixtures', 'notebooks');
-const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-notebook-execute-'));
+const tempDir = makeTempDir('notebook-execute');
 after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
 function fixture(name: string): string {

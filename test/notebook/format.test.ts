@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
@@ -11,8 +10,9 @@ import {
 } from '../../src/notebook';
 import type { CodeCell, Notebook } from '../../src/notebook';
 import { decodeMessage, encodeMessage, newMessage } from '../../src/notebook/wire';
+import { makeTempDir } from '../temp-dir';
 
-const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-notebook-format-'));
+const tempDir = makeTempDir('notebook-format');
 after(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
 function notebookJson(cells: unknown[]): Record<string, unknown> {

@@ -7,13 +7,14 @@ import { test } from 'node:test';
 import { SynganError } from '../../src/core/errors';
 import { formatCell, tableHtml, tableText } from '../../src/core/notebook-display';
 import { compareResults, getProfile, movingAverage, PROFILES, readResults, recordResult, ResultRecord } from '../../src/pipeline';
+import { makeTempDir } from '../temp-dir';
 
 function record(key: string, metrics: Record<string, number | null>): ResultRecord {
   return { key, notebook: 'test', label: key, metrics, provenance: {} };
 }
 
 test('result records round trip', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-results-'));
+  const dir = makeTempDir('results');
   try {
     recordResult(record('metrics/mnist/dcgan', { fid: 3.5, recall: null }), dir);
     recordResult(record('dataset/mnist/train', { images: 60000 }), dir);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -10,6 +9,7 @@ import puppeteer from 'puppeteer-core';
 import { SynganError } from '../../src/core/errors';
 import { printPdf, resolveChromium, writeReport, type PrintPdfResult } from '../../src/report';
 import { renderFixtureReport } from './helpers';
+import { makeTempDir } from '../temp-dir';
 
 // These tests drive the real Chromium (apt-get install chromium) and read the PDF text with
 // pdftotext (apt-get install poppler-utils).
@@ -37,7 +37,7 @@ function writeHtml(name: string, body: string): string {
 
 before(async () => {
   resolveChromium();
-  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-pdf-test-'));
+  outDir = makeTempDir('pdf-test');
   const report = renderFixtureReport();
   const written = await writeReport(outDir, report.html, { pdf: true, log: (message) => warnings.push(message) });
   assert.ok(written.pdf);

@@ -14,13 +14,14 @@ import {
   renderFixtureReport,
   withoutPlotlyLibrary,
 } from './helpers';
+import { makeTempDir } from '../temp-dir';
 
 const report = renderFixtureReport();
 const page = withoutPlotlyLibrary(report.html);
 
 /** Writes a one-notebook fixture into a temp folder and returns its path. */
 function writeNotebook(cells: unknown[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-report-test-'));
+  const dir = makeTempDir('report-test');
   const file = path.join(dir, 'notebook.ipynb');
   fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
   return file;

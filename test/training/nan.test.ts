@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { SynganError } from '../../src/core/errors';
 import { runTrainingLoop } from '../../src/training';
 import { mnistSubset, tinyTrainer } from './helpers';
+import { makeTempDir } from '../temp-dir';
 
 test('NaN loss stops training with the last checkpoint', async () => {
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'syngan-nan-'));
+  const runDir = makeTempDir('nan');
   const trainer = tinyTrainer('dcgan');
   const realStep = trainer.step.bind(trainer);
   // Step index 4 (the fifth step) reports a NaN discriminator loss, as a diverged run would.
