@@ -16,7 +16,8 @@ type BenchFunction = () => Promise<unknown>;
 const BENCHES: Record<string, () => BenchFunction> = {
   setup: () => benchSetup,
   data: () => require('./data').benchData as BenchFunction,
-  train: () => require('./train').benchTrain as BenchFunction,
+  // SYNGAN_BENCH_REFERENCE: the reference runner's results_raw.jsonl from the same session.
+  train: () => () => require('./train').benchTrain({ referenceFile: process.env.SYNGAN_BENCH_REFERENCE }),
   metrics: () => require('./metrics').benchMetrics as BenchFunction,
   report: () => require('./report').benchReport as BenchFunction,
   notebook: () => require('./notebook').benchNotebook as BenchFunction,

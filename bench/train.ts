@@ -6,6 +6,8 @@
 // steps and 50 timed steps; images/s = batch / (timed wall time / 50). Median of 3 runs.
 // Export: a conditional (cgan) run trained for one step writes 60,000 images as IDX.
 // Run it on a quiet machine: with 2 cores, any other busy process distorts the medians.
+// `--reference FILE` takes the reference figures from the results_raw.jsonl that the reference
+// runner (run_bench.py) wrote in the same session: medians of its uncontaminated rows.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +19,10 @@ import { generateDataset, train } from '../src/experiments';
 import { buildModels } from '../src/models';
 import { GanTrainer } from '../src/training';
 
-/** Images per second measured by the Keras 3 and PyTorch reference scripts on this VM (2026-12-04). */
-export const REFERENCE_IMAGES_PER_S: Record<number, { keras: number; torch: number }> = {
+type ReferenceFigures = Record<number, { keras: number; torch: number }>;
+
+/** Images per second recorded for the Keras 3 and PyTorch reference scripts on the development VM (2026-12-04). */
+export const REFERENCE_IMAGES_PER_S: ReferenceFigures = {
   64: { keras: 383, torch: 282 },
   256: { keras: 396, torch: 314 },
 };
@@ -30,6 +34,34 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Reads the reference runner's JSON lines (one object per run with framework, batch,
+ * images_per_s and contaminated) and returns the median images/s of the clean runs.
+ */
+export function readReferenceRuns(file: string): ReferenceFigures {
+  const runs = new Map<string, number[]>();
+  for (const [index, line] of fs.readFileSync(file, 'utf8').split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let row: { framework?: string; batch?: number; images_per_s?: number; contaminated?: boolean; rc?: number };
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw new Error(`${file}:${index + 1}: invalid JSON; pass the results_raw.jsonl written by run_bench.py`);
+    }
+    if (row.contaminated || row.rc !== 0 || typeof row.images_per_s !== 'number') continue;
+    const key = `${row.framework}/${row.batch}`;
+    runs.set(key, [...(runs.get(key) ?? []), row.images_per_s]);
+  }
+  const figures: ReferenceFigures = {};
+  for (const batch of [64, 256]) {
+    const keras = runs.get(`keras/${batch}`);
+    const torch = runs.get(`torch/${batch}`);
+    if (!keras || !torch) throw new Error(`${file}: no clean keras and torch runs at batch ${batch}`);
+    figures[batch] = { keras: median(keras), torch: median(torch) };
+  }
+  return figures;
 }
 
 /** Images per second of one run of the reference DCGAN step at `batchSize`. */
@@ -72,7 +104,8 @@ export async function timeExport(count: number): Promise<{ imagesPerS: number; e
 }
 
 /** Runs the training and export benchmarks and returns their figures with ratios to the references. */
-export async function benchTrain(options: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function benchTrain(options: { quick?: boolean; referenceFile?: string } = {}): Promise<Record<string, unknown>> {
+  const references = options.referenceFile ? readReferenceRuns(options.referenceFile) : REFERENCE_IMAGES_PER_S;
   const repeats = options.quick ? 1 : 3;
   const warmupSteps = options.quick ? 2 : 10;
   const timedSteps = options.quick ? 3 : 50;
@@ -81,7 +114,7 @@ export async function benchTrain(options: { quick?: boolean } = {}): Promise<Rec
     const runs: number[] = [];
     for (let repeat = 0; repeat < repeats; repeat += 1) runs.push(timeReferenceSteps(batchSize, warmupSteps, timedSteps, repeat + 1));
     const imagesPerS = median(runs);
-    const reference = REFERENCE_IMAGES_PER_S[batchSize];
+    const reference = references[batchSize];
     training[`batch${batchSize}`] = {
       imagesPerS: Math.round(imagesPerS * 10) / 10,
       runs: runs.map((value) => Math.round(value * 10) / 10),
@@ -95,6 +128,7 @@ export async function benchTrain(options: { quick?: boolean } = {}): Promise<Rec
   return {
     training,
     steps: { warmupSteps, timedSteps, repeats },
+    references: { source: options.referenceFile ?? 'recorded 2026-12-04', imagesPerS: references },
     export: { count: options.quick ? 2_000 : 60_000, format: 'idx', family: 'cgan', ...exportFigures },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     loadAverage: os.loadavg(),
@@ -102,7 +136,9 @@ export async function benchTrain(options: { quick?: boolean } = {}): Promise<Rec
 }
 
 if (require.main === module) {
-  benchTrain({ quick: process.argv.includes('--quick') }).then((figures) => {
+  const referenceIndex = process.argv.indexOf('--reference');
+  const referenceFile = referenceIndex >= 0 ? process.argv[referenceIndex + 1] : process.env.SYNGAN_BENCH_REFERENCE;
+  benchTrain({ quick: process.argv.includes('--quick'), referenceFile }).then((figures) => {
     console.log(JSON.stringify(figures, null, 2));
   }, (error: unknown) => {
     console.error(error);
