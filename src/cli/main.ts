@@ -113,7 +113,7 @@ export function buildProgram(): Command {
     .option('--verify', 'rerun everything from scratch into a temporary run store and compare every metric with the current report')
     .option('--tolerance <relative>', 'relative tolerance of --verify', '1e-6')
     .option('--allow-errors', 'run the remaining notebooks after a failing cell and exit 0')
-    .option('--only <notebooks>', 'comma-separated notebook names or number prefixes, e.g. 01,02')
+    .option('--only <notebooks>', 'execute only these notebooks (comma-separated names or number prefixes, e.g. 01,02); the report takes the others from their last executed copies of the same profile')
     .option('--no-pdf', 'write only the HTML report')
     .option('--show-code', 'show code cells unfolded in the report')
     .option('--cell-timeout <seconds>', 'time limit of one cell', '3600')

@@ -17,7 +17,10 @@ export interface ReportJobOptions {
   force?: boolean;
   /** Keep going after a failing cell (the report shows its traceback); exit code stays 0. */
   allowErrors?: boolean;
-  /** Only these notebooks (file names or their number prefixes, e.g. "02"). */
+  /**
+   * Execute only these notebooks (file names or their number prefixes, e.g. "02"). The report
+   * still shows every notebook: the others from their last executed copies of the same profile.
+   */
   only?: string[];
   pdf?: boolean;
   outDir?: string;
@@ -104,6 +107,41 @@ function collectProvenance(results: ResultRecord[]) {
 }
 
 /**
+ * Returns report entries for every notebook in `allFiles`, in order: the entries just executed,
+ * and for each other notebook its executed copy in `executedDir` when that copy ran with
+ * `profileName`. A notebook without such a copy is left out of the report, with a log line.
+ */
+function withEarlierExecutions(executed: NotebookEntry[], allFiles: string[], executedDir: string, profileName: string,
+  log: (line: string) => void): NotebookEntry[] {
+  const fresh = new Map(executed.map((entry) => [path.basename(entry.path), entry]));
+  const entries: NotebookEntry[] = [];
+  for (const file of allFiles) {
+    const name = path.basename(file);
+    const entry = fresh.get(name);
+    if (entry) {
+      entries.push(entry);
+      continue;
+    }
+    const copy = path.join(executedDir, name);
+    let metadata: { parameters?: { profile?: string }; elapsed_ms?: number; ok?: boolean } | undefined;
+    try {
+      metadata = JSON.parse(fs.readFileSync(copy, 'utf8')).metadata?.syngan;
+    } catch {
+      metadata = undefined;
+    }
+    if (!metadata) {
+      log(`    ${name}: left out of the report, because it has no executed copy in ${executedDir}; run the report without --only to include it`);
+    } else if (metadata.parameters?.profile !== profileName) {
+      log(`    ${name}: left out of the report, because its executed copy ran with profile ${metadata.parameters?.profile ?? 'unknown'}; run the report without --only to include it`);
+    } else {
+      log(`    ${name}: reusing the executed copy in ${executedDir}`);
+      entries.push({ path: copy, elapsedMs: metadata.elapsed_ms, ok: metadata.ok ?? true });
+    }
+  }
+  return entries;
+}
+
+/**
  * Executes the notebooks headlessly through the tslab kernel (parameters: the profile and
  * `force`), then renders `report.html` and prints `report.pdf`. A failing cell stops its notebook;
  * the report is still written, with the traceback, and the result has `ok: false`.
@@ -155,6 +193,7 @@ export async function runReportJob(options: ReportJobOptions, log: (line: string
     }
   }
 
+  const reportEntries = options.only ? withEarlierExecutions(entries, listNotebooks(notebooksDir), executedDir, profile.name, log) : entries;
   const results = readResults(resultsDir);
   const provenance = collectProvenance(results);
   const info = backendInfo();
@@ -163,7 +202,7 @@ export async function runReportJob(options: ReportJobOptions, log: (line: string
   dependencies.node = process.versions.node;
 
   const rendered = renderReport({
-    notebooks: entries,
+    notebooks: reportEntries,
     runRecords: results,
     summary: {
       title: 'Synthetic labelled image datasets with GANs',
@@ -179,7 +218,7 @@ export async function runReportJob(options: ReportJobOptions, log: (line: string
       seeds: provenance.seeds,
       configHashes: provenance.configHashes,
       datasetChecksums: provenance.datasetChecksums,
-      wallTimePerNotebookMs: Object.fromEntries(entries.map((entry) => [path.basename(entry.path), entry.elapsedMs ?? 0])),
+      wallTimePerNotebookMs: Object.fromEntries(reportEntries.map((entry) => [path.basename(entry.path), entry.elapsedMs ?? 0])),
       generatedAt: new Date().toISOString(),
       command: options.command ?? `syngan report --profile ${profile.name}`,
     },

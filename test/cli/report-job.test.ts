@@ -94,6 +94,28 @@ test('report job writes HTML and PDF', { timeout: 300_000 }, async () => {
   assert.match(text.stdout, /12\.35/);
 });
 
+test('only reruns one notebook, keeps the rest', { timeout: 300_000 }, async () => {
+  // Runs after the full report above, so both executed copies exist with profile quick.
+  const first = path.join(outDir, 'notebooks', '01-first.ipynb');
+  const firstBefore = fs.readFileSync(first, 'utf8');
+  const lines: string[] = [];
+  const result = await runReportJob({ profile: 'quick', notebooksDir, outDir, only: ['02'], pdf: false }, (line) => lines.push(line));
+
+  assert.equal(result.ok, true, lines.join('\n'));
+  assert.deepEqual(result.notebooks.map((entry) => path.basename(entry.path)), ['02-second.ipynb'], 'only 02 was executed');
+  assert.equal(fs.readFileSync(first, 'utf8'), firstBefore, 'the executed copy of 01 is untouched');
+  assert.ok(lines.some((line) => /01-first\.ipynb: reusing the executed copy/.test(line)), lines.join('\n'));
+  const html = fs.readFileSync(path.join(outDir, 'report.html'), 'utf8');
+  assert.match(html, /profile is quick/, 'the report still contains notebook 01');
+  assert.match(html, /A small table/, 'the report contains the rerun notebook 02');
+
+  // A copy executed with another profile is left out, and the log names the reason.
+  const otherLines: string[] = [];
+  await runReportJob({ profile: 'standard', notebooksDir, outDir, only: ['02'], pdf: false }, (line) => otherLines.push(line));
+  assert.ok(otherLines.some((line) => /01-first\.ipynb: left out of the report, because its executed copy ran with profile quick/.test(line)), otherLines.join('\n'));
+  assert.doesNotMatch(fs.readFileSync(path.join(outDir, 'report.html'), 'utf8'), /profile is quick/);
+});
+
 test('failing cell fails the job', { timeout: 300_000 }, async () => {
   const failing = path.join(work, 'failing');
   fs.mkdirSync(failing);
