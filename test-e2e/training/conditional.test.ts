@@ -9,9 +9,11 @@ import { loadGenerator, train } from '../../src/experiments';
 import { getDomainClassifier } from '../../src/metrics/extractors/classifier';
 import { makeTempDir } from '../../test/temp-dir';
 
-// Trains a conditional GAN on MNIST for 1,500 steps and checks that the project's domain
-// classifier recognises most samples as the class each was generated for. Takes several minutes
-// on 2 CPU cores (plus the classifier's training when it is not cached yet).
+// Trains a conditional GAN on MNIST with the standard profile's budget (3,000 steps of batch 64,
+// width 32) and checks that the project's domain classifier recognises at least 80% of the
+// samples as the class each was generated for. Measured: 94.8% with this seed (96.2% in the
+// standard report's run with seed 0); 1,500 steps with EMA gave 77.5%. Takes about 4 minutes on
+// 2 quiet CPU cores, plus the classifier's training when it is not cached yet.
 const runsDir = makeTempDir('e2e-cgan');
 
 after(() => {
@@ -20,8 +22,8 @@ after(() => {
 
 test('cgan produces the requested class', async () => {
   const run = await train({
-    name: 'e2e-cgan', family: 'cgan', steps: 1500, batchSize: 64, width: 32, seed: 1,
-    ema: { enabled: true, decay: 0.999 }, sampleEverySteps: 500, checkpointEverySteps: 500,
+    name: 'e2e-cgan', family: 'cgan', steps: 3000, batchSize: 64, width: 32, seed: 1,
+    sampleEverySteps: 1000, checkpointEverySteps: 1000,
   }, { runsDir, log: () => undefined });
   assert.equal(run.status, 'complete');
 
