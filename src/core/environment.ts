@@ -39,8 +39,23 @@ export function packageVersion(name: string): string | undefined {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
+    // A package whose "exports" field does not list package.json (ml-matrix 6) blocks that
+    // path, so look for package.json in the folders above its resolved entry point.
+  }
+  try {
+    let dir = path.dirname(require.resolve(name));
+    while (dir !== path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (fs.existsSync(file)) {
+        const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === name) return manifest.version;
+      }
+      dir = path.dirname(dir);
+    }
+  } catch {
     return undefined;
   }
+  return undefined;
 }
 
 /** The git commit of the project checkout, with "-dirty" when it has uncommitted changes. */

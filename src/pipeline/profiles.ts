@@ -4,8 +4,9 @@ import { SynganError } from '../core/errors';
 export type ProfileName = 'quick' | 'standard' | 'full';
 
 /**
- * A compute budget for the whole report. `quick` fits the report into about 15 minutes on a
- * 2-core CPU machine, `standard` into about 90 minutes, and `full` is sized for a GPU.
+ * A compute budget for the whole report. On a 2-core CPU machine `quick` is sized to finish
+ * within 15 minutes (measured about 9) and `standard` within 90 (measured about 70). `full` is
+ * sized for a GPU.
  */
 export interface Profile {
   name: ProfileName;
@@ -35,7 +36,7 @@ export interface Profile {
 export const PROFILES: Record<ProfileName, Profile> = {
   quick: {
     name: 'quick',
-    description: 'smoke-sized budgets: the whole report in about 15 minutes on 2 CPU cores',
+    description: 'smoke-sized budgets: the whole report in about 9 minutes on 2 quiet CPU cores',
     // Small batches buy more generator updates for the same CPU time, which matters more for
     // sample quality this early in training than the batch size does.
     ganSteps: 600,
@@ -52,7 +53,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
   },
   standard: {
     name: 'standard',
-    description: 'report-quality budgets: about 90 minutes on 2 CPU cores',
+    description: 'report-quality budgets: about 70 minutes on 2 quiet CPU cores',
     ganSteps: 3000,
     ganBatchSize: 64,
     ganWidth: 32,
