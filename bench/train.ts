@@ -58,7 +58,7 @@ export function readReferenceRuns(file: string): ReferenceFigures {
   for (const batch of [64, 256]) {
     const keras = runs.get(`keras/${batch}`);
     const torch = runs.get(`torch/${batch}`);
-    if (!keras || !torch) throw new Error(`${file}: no clean keras and torch runs at batch ${batch}`);
+    if (!keras || !torch) throw new Error(`${file}: no clean keras and torch runs at batch ${batch}; rerun run_bench.py with --batches 64 256`);
     figures[batch] = { keras: median(keras), torch: median(torch) };
   }
   return figures;

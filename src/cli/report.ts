@@ -9,7 +9,7 @@ import { projectRoot } from '../core/files';
 import { formatDuration } from '../core/progress';
 import { executeNotebook } from '../notebook';
 import { compareResults, getProfile, readResults, ResultComparison, ResultRecord } from '../pipeline';
-import { renderReport, writeReport, type MetricsTable, type NotebookEntry } from '../report';
+import { readNotebook, renderReport, writeReport, type MetricsTable, type NotebookEntry } from '../report';
 
 export interface ReportJobOptions {
   profile: string;
@@ -125,7 +125,7 @@ function withEarlierExecutions(executed: NotebookEntry[], allFiles: string[], ex
     const copy = path.join(executedDir, name);
     let metadata: { parameters?: { profile?: string }; elapsed_ms?: number; ok?: boolean } | undefined;
     try {
-      metadata = JSON.parse(fs.readFileSync(copy, 'utf8')).metadata?.syngan;
+      metadata = readNotebook(copy).metadata.syngan as typeof metadata;
     } catch {
       metadata = undefined;
     }

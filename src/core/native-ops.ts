@@ -77,10 +77,13 @@ let resourceCount = 0;
 export class ResourceVariable {
   readonly handle: Tensor;
   private readonly backend: NativeBackend;
+  /** The `dtype` attribute of reads and assignments, built once because reads run every step. */
+  private readonly dtypeAttrs: OpAttr[];
 
   constructor(initialValue: Tensor) {
     this.backend = requireNativeBackend('ResourceVariable');
     const attrs = opAttrs(this.backend);
+    this.dtypeAttrs = [attrs.float32Type('dtype')];
     resourceCount += 1;
     // Eager TensorFlow shares variables with the same shared_name, so each one gets its own.
     const sharedName = `syngan-${process.pid}-${resourceCount}`;
@@ -95,12 +98,12 @@ export class ResourceVariable {
 
   /** Copies `value` (float32, the variable's shape) into the variable. */
   assign(value: Tensor): void {
-    this.backend.executeMultipleOutputs('AssignVariableOp', [opAttrs(this.backend).float32Type('dtype')], [this.handle, value], 0);
+    this.backend.executeMultipleOutputs('AssignVariableOp', this.dtypeAttrs, [this.handle, value], 0);
   }
 
   /** Returns the current value as a new tensor. */
   read(): Tensor {
-    return this.backend.executeSingleOutput('ReadVariableOp', [opAttrs(this.backend).float32Type('dtype')], [this.handle]);
+    return this.backend.executeSingleOutput('ReadVariableOp', this.dtypeAttrs, [this.handle]);
   }
 
   dispose(): void {

@@ -17,19 +17,20 @@ let registered = false;
 function registerKernels(): void {
   if (registered) return;
   registered = true;
-  const run = (backend: unknown, name: string, attrs: (native: NativeBackend) => OpAttr[], inputs: TensorInfo[]): TensorInfo => {
+  type AttrBuilders = ReturnType<typeof opAttrs>;
+  const run = (backend: unknown, name: string, attrs: (attr: AttrBuilders) => OpAttr[], inputs: TensorInfo[]): TensorInfo => {
     const native = backend as NativeBackend;
-    return native.executeSingleOutput(name, attrs(native), inputs as Tensor[]);
+    return native.executeSingleOutput(name, attrs(opAttrs(native)), inputs as Tensor[]);
   };
 
-  // LeakyRelu forward is one TensorFlow op already; the gain is in its gradient. tfjs
+  // LeakyRelu forward is one TensorFlow op already, so the gain is in its gradient. tfjs
   // differentiates it as where(x > 0, dy, alpha · dy), three ops, where TensorFlow's
   // LeakyReluGrad is one.
   tf.registerKernel({
     kernelName: LEAKY_RELU,
     backendName: 'tensorflow',
     kernelFunc: ({ inputs, backend, attrs }) => run(backend, 'LeakyRelu',
-      (native) => [opAttrs(native).float32Type('T'), opAttrs(native).float('alpha', attrs!.alpha as number)], [inputs.x!]),
+      (attr) => [attr.float32Type('T'), attr.float('alpha', attrs!.alpha as number)], [inputs.x!]),
   });
   tf.registerGradient({
     kernelName: LEAKY_RELU,
@@ -41,7 +42,7 @@ function registerKernels(): void {
     kernelName: LEAKY_RELU_GRAD,
     backendName: 'tensorflow',
     kernelFunc: ({ inputs, backend, attrs }) => run(backend, 'LeakyReluGrad',
-      (native) => [opAttrs(native).float32Type('T'), opAttrs(native).float('alpha', attrs!.alpha as number)], [inputs.dy!, inputs.x!]),
+      (attr) => [attr.float32Type('T'), attr.float('alpha', attrs!.alpha as number)], [inputs.dy!, inputs.x!]),
   });
   // The gradient of a gradient, which WGAN-GP's penalty needs: LeakyReluGrad is linear in dy
   // with the same slopes, and its derivative with respect to x is zero almost everywhere.
@@ -57,10 +58,9 @@ function registerKernels(): void {
   tf.registerKernel({
     kernelName: MAT_MUL,
     backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend, attrs }) => run(backend, 'MatMul', (native) => {
-      const attr = opAttrs(native);
-      return [attr.float32Type('T'), attr.bool('transpose_a', attrs!.transposeA as boolean), attr.bool('transpose_b', attrs!.transposeB as boolean)];
-    }, [inputs.a!, inputs.b!]),
+    kernelFunc: ({ inputs, backend, attrs }) => run(backend, 'MatMul',
+      (attr) => [attr.float32Type('T'), attr.bool('transpose_a', attrs!.transposeA as boolean), attr.bool('transpose_b', attrs!.transposeB as boolean)],
+      [inputs.a!, inputs.b!]),
   });
   // tfjs evaluates only the gradients that lead to requested variables. A dense layer's input
   // gradient is skipped when the input is a latent batch, which tfjs's fused matMul, built on
@@ -96,7 +96,7 @@ function leakyReluGrad(dy: Tensor, x: Tensor, alpha: number): Tensor {
   return runNative(LEAKY_RELU_GRAD, { dy, x }, { alpha });
 }
 
-/** Matrix product of two rank-2 tensors, optionally transposed; TensorFlow's MatMul on the native backend. */
+/** Multiplies two rank-2 tensors, optionally transposed, with TensorFlow's MatMul on the native backend. */
 export function matMul(a: Tensor2D, b: Tensor2D, transposeA = false, transposeB = false): Tensor2D {
   if (!nativeBackend()) return tf.matMul(a, b, transposeA, transposeB);
   return runNative(MAT_MUL, { a, b }, { transposeA, transposeB }) as Tensor2D;

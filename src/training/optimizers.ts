@@ -87,10 +87,9 @@ interface MirroredVariable {
 /**
  * The weights and Adam moments of one optimizer as TensorFlow resource variables, for the
  * fused ResourceApplyAdam kernel: one pass over w, m, v and g per variable in place of twelve
- * element-wise tfjs ops. The tfjs variables stay the record that the networks, checkpoints
- * and EMA read: after each update they take the new values (which share the resources'
- * buffers), and a tfjs variable assigned from outside since the last update is copied into its
- * resource first.
+ * element-wise tfjs ops. The networks, checkpoints and EMA keep reading the tfjs variables.
+ * After each update those take the new values, which share the resources' buffers. A tfjs
+ * variable assigned from outside since the last update is copied into its resource first.
  */
 class NativeAdamSlots {
   private readonly slots = new Map<string, { weight: MirroredVariable; m: MirroredVariable; v: MirroredVariable }>();
